@@ -1,0 +1,125 @@
+/*
+ * fsrs_train.hpp — FSRS-6 parameter optimizer: the PG-free training core.
+ *
+ * Reproduces the method of fsrs-rs 6.5.0 (training.rs, dataset.rs, parameter_initialization.rs,
+ * parameter_clipper.rs), which @open-spaced-repetition/binding 0.5.0 ships:
+ *   - items are built per card from review prefixes; day gaps are local calendar days (the caller
+ *     computes them with its time zone and rollover hour); same-day reviews stay in the histories but
+ *     are never targets; items are ordered by the time of their target review;
+ *   - outlier filtering of (first rating, first long-term gap) groups, S0 pre-training per first rating
+ *     (ternary search on a Laplace-smoothed binned log loss), smoothing and filling of missing ratings;
+ *   - Adam (lr 0.04, cosine annealing, 5 epochs, batches of at most 512 predictions, fixed seed) on the
+ *     recency-weighted binary cross-entropy of recall, L2 pull toward the initial weights scaled by the
+ *     population standard deviations, clipping after every step, best epoch kept;
+ *   - fewer than 8 training items → the default weights, fewer than 64 → pre-trained S0 only.
+ * Gradients come from forward-mode automatic differentiation (Dual below), one pass per card: every
+ * prefix item of a card is scored in the same pass (fsrs-rs' card-windowed batching).
+ *
+ * Evaluation is fsrs-rs' FSRS::evaluate: recency-weighted log loss and RMSE over (gap, length, lapses)
+ * bins, on every item whose target is at or after a cut-off time, histories included in full.
+ */
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core.hpp"
+
+namespace shinjp::srs::train {
+
+constexpr int kNumWeights = 21;
+using Weights = std::array<double, kNumWeights>;
+
+/* fsrs-rs 6.5.0 DEFAULT_PARAMETERS (= ts-fsrs' FSRS-6 defaults). */
+extern const Weights kDefaultWeights;
+
+constexpr double kSMin = 0.001;
+constexpr double kSMax = 36500.0;
+constexpr double kInitSMax = 100.0;
+constexpr double kDMin = 1.0;
+constexpr double kDMax = 10.0;
+
+/* One review of a learner's log, as the caller read it. */
+struct Review {
+	int64_t card_id;
+	int64_t time;   /* any monotone clock (PostgreSQL: µs since 2000-01-01 UTC) */
+	int32_t day;    /* local calendar day number after the rollover shift */
+	int32_t rating; /* 1 again, 2 hard, 3 good, 4 easy */
+};
+
+struct FitOptions {
+	bool short_term = true;     /* train w17–w19 (same-day reviews); off: they are 0 */
+	int relearning_steps = 1;   /* bounds w17·w18 as fsrs-rs' clipper does */
+	int epochs = 5;
+	int batch_size = 512;
+	double learning_rate = 0.04;
+	uint64_t seed = 2023;
+	bool card_batches = false;  /* batch whole cards (one pass per card) instead of single items */
+};
+
+/* How a fit ended; reported so that tests and callers can see which fallback was taken. */
+enum class FitKind { kDefaults, kInitialStabilityOnly, kTrained };
+
+struct FitResult {
+	Weights weights;
+	FitKind kind;
+	int64_t train_items; /* training items after outlier filtering */
+};
+
+struct Evaluation {
+	double log_loss;  /* NaN when items == 0 */
+	double rmse_bins; /* NaN when items == 0 */
+	int64_t items;
+};
+
+/* SplitMix64: the deterministic generator of the batch order (and of the test simulator). */
+struct SplitMix64 {
+	uint64_t state;
+	uint64_t Next()
+	{
+		uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+		z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+		z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+		return z ^ (z >> 31);
+	}
+	size_t Below(size_t n) { return size_t(Next() % n); }
+};
+
+/*
+ * Sort `reviews` by (card, time) and validate them: ratings 1–4, no two reviews of one card at the
+ * same time.  Throws shinjp::Error (22023) otherwise.
+ */
+void SortAndValidate(std::vector<Review> &reviews);
+
+/* Fit FSRS-6 weights to a learner's log (any order; sorted in place).  Deterministic. */
+FitResult Fit(std::vector<Review> &reviews, const FitOptions &options);
+
+/* Score `weights` on every item whose target review has time >= score_from (sorted in place). */
+Evaluation Evaluate(std::vector<Review> &reviews, const Weights &weights, int64_t score_from);
+
+/*
+ * Validate caller-supplied weights (21, or 19 FSRS-5 weights migrated by appending w19 = 0 and
+ * w20 = 0.5): finite and inside fsrs-rs' parameter bounds.  Throws shinjp::Error (22023) otherwise.
+ */
+Weights CheckWeights(const double *w, int n);
+
+/* fsrs-rs' clip_parameters. */
+void ClipWeights(Weights &w, int relearning_steps, bool short_term);
+
+/* Parameter bounds of ClipWeights (index i → [lo, hi]) for the given weights and options. */
+void WeightBounds(const Weights &w, int relearning_steps, bool short_term, double lo[kNumWeights],
+                  double hi[kNumWeights]);
+
+/* Retrievability after t days at stability s: (1 + factor·t/s)^(−w20). */
+double ForgettingCurve(const Weights &w, double t, double s);
+
+/* The training model's memory state and its transition (first review: initialisation). */
+struct MemoryState {
+	double stability;
+	double difficulty;
+};
+MemoryState NextState(const Weights &w, MemoryState state, bool first, int delta_days, int rating);
+
+}  // namespace shinjp::srs::train
