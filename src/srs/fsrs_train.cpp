@@ -1046,6 +1046,21 @@ ForgettingCurve(const Weights &w, double t, double s)
 	return Curve(m, t, std::clamp(s, kSMin, kSMax));
 }
 
+double
+TargetLossAndGradient(const Weights &w, const int32_t *delta_days, const int32_t *ratings, int n,
+                      double grad[kNumWeights])
+{
+	Model<Dual> m;
+	PrepareModel(m, w);
+	Card c;
+	c.dt.assign(delta_days, delta_days + n);
+	c.rating.assign(ratings, ratings + n);
+	c.weight.assign(size_t(n), 0.0);
+	c.weight[size_t(n - 1)] = 1.0;
+	std::fill(grad, grad + kNumWeights, 0.0);
+	return ItemLoss(m, c, size_t(n - 1), grad);
+}
+
 MemoryState
 NextState(const Weights &w, MemoryState state, bool first, int delta_days, int rating)
 {

@@ -115,6 +115,13 @@ void WeightBounds(const Weights &w, int relearning_steps, bool short_term, doubl
 /* Retrievability after t days at stability s: (1 + factor·t/s)^(−w20). */
 double ForgettingCurve(const Weights &w, double t, double s);
 
+/*
+ * Loss of predicting the last of n reviews from the ones before it (weight 1), with its gradient
+ * with respect to the 21 weights as the trainer computes it (for the unit tests' gradient check).
+ */
+double TargetLossAndGradient(const Weights &w, const int32_t *delta_days, const int32_t *ratings, int n,
+                             double grad[kNumWeights]);
+
 /* The training model's memory state and its transition (first review: initialisation). */
 struct MemoryState {
 	double stability;
