@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `make bench`: run every pillar's benchmark (test/bench/<pillar>.sh) one after another and collect
+# their tables into one report, test/bench/REPORT.md, with the machine facts.  Each benchmark
+# prints its own table (baseline | shinjp | ratio | goal) and writes it to build/bench/<pillar>.md;
+# charts a benchmark leaves as build/bench/*.png are copied beside the report.
+#   make bench                      # everything at the sizes the issues ask for
+#   BENCH="srs analytics" make bench  # a subset
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+bash test/deps.sh
+export SHINJP_EXTRA_PACKAGES="gnuplot-nox"
+bash test/deps.sh >/dev/null 2>&1 || true
+mkdir -p build/bench
+report=test/bench/REPORT.md
+names=${BENCH:-$(for f in test/bench/*.sh; do b=$(basename "$f" .sh); [ "$b" = run ] || echo "$b"; done)}
+
+status=()
+for name in $names; do
+	echo "== benchmark: $name"
+	rm -f "build/bench/$name.md"
+	start=$(date +%s)
+	if bash "test/bench/$name.sh"; then s=ok; else s="FAILED (exit $?)"; fi
+	status+=("| $name | $s | $(( $(date +%s) - start )) s |")
+done
+
+pgv=$(/usr/lib/postgresql/${PGVERSION:-15}/bin/postgres --version)
+icu=$(pkg-config --modversion icu-uc 2>/dev/null)
+cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
+{
+	echo "# shinjp benchmark report"
+	echo
+	echo "Produced by \`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC'); every number below comes from that run."
+	echo "Each table measures the baseline and shinjp side by side in one run, in interleaved rounds (medians)."
+	echo
+	echo "| machine | |"
+	echo "| --- | --- |"
+	echo "| CPU | $cpu, $(nproc) cores |"
+	echo "| memory | $(free -g | awk '/^Mem:/ {print $2}') GiB |"
+	echo "| PostgreSQL | $pgv |"
+	echo "| ICU | $icu |"
+	echo "| compiler | $(g++ --version | head -1) |"
+	echo "| shinjp | $(sed -n "s/^default_version = '\(.*\)'/\1/p" shinjp.control) ($(git rev-parse --short HEAD 2>/dev/null)) |"
+	echo
+	echo "| benchmark | status | wall time |"
+	echo "| --- | --- | --- |"
+	printf '%s\n' "${status[@]}"
+	for name in $names; do
+		echo
+		if [ -s "build/bench/$name.md" ]; then
+			cat "build/bench/$name.md"
+		else
+			echo "## $name"
+			echo
+			echo "(no table: the benchmark did not finish)"
+		fi
+		for png in build/bench/"$name"*.png; do
+			[ -e "$png" ] || continue
+			cp "$png" test/bench/
+			echo
+			echo "![$(basename "$png" .png)]($(basename "$png"))"
+		done
+	done
+} >"$report"
+echo "report: $report"
