@@ -699,7 +699,7 @@ Train(const std::vector<Card> &cards, const std::vector<Batch> &batches, size_t 
 	double best_loss = std::numeric_limits<double>::infinity();
 	double adam_m[kNumWeights] = {}, adam_v[kNumWeights] = {};
 	int adam_t = 0;
-	SplitMix64 rng{o.seed}; /* batch order */
+	RustStdRng rng(o.seed); /* fsrs-rs' batch order */
 	std::vector<size_t> order(batches.size());
 	Model<Dual> dual;
 	Model<double> plain;
@@ -707,8 +707,7 @@ Train(const std::vector<Card> &cards, const std::vector<Batch> &batches, size_t 
 	for (int epoch = 0; epoch < o.epochs; epoch++) {
 		for (size_t i = 0; i < order.size(); i++)
 			order[i] = i;
-		for (size_t i = order.size(); i > 1; i--)
-			std::swap(order[i - 1], order[rng.Below(i)]);
+		RustShuffle(order, rng);
 		for (size_t bi : order) {
 			CheckInterrupts();
 			const Batch &b = batches[bi];
@@ -764,6 +763,130 @@ AllFinite(const Weights &w)
 }
 
 }  // namespace
+
+/* ------------------------------------------------------------------------------------------------
+ * fsrs-rs' batch order: rand 0.10 StdRng and SliceRandom::shuffle.
+ */
+
+namespace {
+inline uint32_t
+Rotl(uint32_t x, int n)
+{
+	return (x << n) | (x >> (32 - n));
+}
+inline void
+QuarterRound(uint32_t *s, int a, int b, int c, int d)
+{
+	s[a] += s[b];
+	s[d] = Rotl(s[d] ^ s[a], 16);
+	s[c] += s[d];
+	s[b] = Rotl(s[b] ^ s[c], 12);
+	s[a] += s[b];
+	s[d] = Rotl(s[d] ^ s[a], 8);
+	s[c] += s[d];
+	s[b] = Rotl(s[b] ^ s[c], 7);
+}
+}  // namespace
+
+void
+RustStdRng::Block(const uint32_t key[8], uint64_t counter, int rounds, uint32_t out[16])
+{
+	uint32_t init[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
+	for (int i = 0; i < 8; i++)
+		init[4 + i] = key[i];
+	init[12] = uint32_t(counter);
+	init[13] = uint32_t(counter >> 32);
+	init[14] = init[15] = 0; /* nonce */
+	uint32_t x[16];
+	std::memcpy(x, init, sizeof x);
+	for (int r = 0; r < rounds; r += 2) {
+		QuarterRound(x, 0, 4, 8, 12);
+		QuarterRound(x, 1, 5, 9, 13);
+		QuarterRound(x, 2, 6, 10, 14);
+		QuarterRound(x, 3, 7, 11, 15);
+		QuarterRound(x, 0, 5, 10, 15);
+		QuarterRound(x, 1, 6, 11, 12);
+		QuarterRound(x, 2, 7, 8, 13);
+		QuarterRound(x, 3, 4, 9, 14);
+	}
+	for (int i = 0; i < 16; i++)
+		out[i] = x[i] + init[i];
+}
+
+RustStdRng::RustStdRng(uint64_t state)
+{
+	/* rand_core's seed_from_u64: PCG32 output words, little-endian, fill the 32-byte seed */
+	for (int i = 0; i < 8; i++) {
+		state = state * 6364136223846793005ULL + 11634580027462260723ULL;
+		const uint32_t xorshifted = uint32_t(((state >> 18) ^ state) >> 27);
+		const uint32_t rot = uint32_t(state >> 59);
+		key_[i] = (xorshifted >> rot) | (xorshifted << ((32 - rot) & 31));
+	}
+}
+
+uint32_t
+RustStdRng::NextU32()
+{
+	if (index_ >= 16) {
+		Block(key_, counter_++, 12, buf_);
+		index_ = 0;
+	}
+	return buf_[index_++];
+}
+
+uint32_t
+RustStdRng::Below(uint32_t bound)
+{
+	/* UniformInt<u32>::sample_single_inclusive(0, bound - 1), Canon's method (biased variant) */
+	const uint32_t range = bound;
+	uint64_t m = uint64_t(NextU32()) * range;
+	uint32_t result = uint32_t(m >> 32);
+	const uint32_t lo_order = uint32_t(m);
+	if (lo_order > uint32_t(0u - range)) {
+		const uint32_t new_hi = uint32_t((uint64_t(NextU32()) * range) >> 32);
+		result += (uint64_t(lo_order) + new_hi) > 0xFFFFFFFFULL ? 1 : 0;
+	}
+	return result;
+}
+
+void
+RustShuffle(std::vector<size_t> &order, RustStdRng &rng)
+{
+	const size_t len = order.size();
+	if (len <= 1)
+		return;
+	/* IncreasingUniform starting at n = 0: indices in [0, i] for i = 0..len-1, several per draw */
+	uint32_t n = 0, chunk = 0;
+	int chunk_remaining = 1;
+	for (size_t i = 0; i < len; i++) {
+		const uint32_t next_n = n + 1;
+		int next_remaining;
+		if (chunk_remaining > 0)
+			next_remaining = chunk_remaining - 1;
+		else {
+			/* bound = next_n · (next_n + 1) · … while it fits in u32 */
+			uint64_t product = next_n;
+			uint32_t current = next_n + 1;
+			while (product * current <= 0xFFFFFFFFULL) {
+				product *= current;
+				current++;
+			}
+			const int remaining = int(current - next_n);
+			chunk = rng.Below(uint32_t(product));
+			next_remaining = remaining - 1;
+		}
+		size_t index;
+		if (next_remaining == 0)
+			index = chunk;
+		else {
+			index = chunk % next_n;
+			chunk /= next_n;
+		}
+		chunk_remaining = next_remaining;
+		n = next_n;
+		std::swap(order[i], order[index]);
+	}
+}
 
 /* ------------------------------------------------------------------------------------------------
  * Public entry points.

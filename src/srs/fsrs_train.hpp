@@ -8,12 +8,13 @@
  *     are never targets; items are ordered by the time of their target review;
  *   - outlier filtering of (first rating, first long-term gap) groups, S0 pre-training per first rating
  *     (ternary search on a Laplace-smoothed binned log loss), smoothing and filling of missing ratings;
- *   - Adam (lr 0.04, cosine annealing, 5 epochs, batches of at most 512 predictions, fixed seed) on the
+ *   - Adam (lr 0.04, cosine annealing, 5 epochs, batches of 512 items sorted by length, visited in the
+ *     order fsrs-rs' seeded StdRng shuffles them: same seed, same order) on the
  *     recency-weighted binary cross-entropy of recall, L2 pull toward the initial weights scaled by the
  *     population standard deviations, clipping after every step, best epoch kept;
  *   - fewer than 8 training items → the default weights, fewer than 64 → pre-trained S0 only.
- * Gradients come from forward-mode automatic differentiation (Dual below), one pass per card: every
- * prefix item of a card is scored in the same pass (fsrs-rs' card-windowed batching).
+ * Gradients come from forward-mode automatic differentiation (Dual in the .cpp).  The result matches
+ * the binding's computeParameters to about 1e-5 per weight (fsrs-rs computes in f32).
  *
  * Evaluation is fsrs-rs' FSRS::evaluate: recency-weighted log loss and RMSE over (gap, length, lapses)
  * bins, on every item whose target is at or after a cut-off time, histories included in full.
@@ -74,7 +75,7 @@ struct Evaluation {
 	int64_t items;
 };
 
-/* SplitMix64: the deterministic generator of the batch order (and of the test simulator). */
+/* SplitMix64: a small deterministic generator (the test simulator's). */
 struct SplitMix64 {
 	uint64_t state;
 	uint64_t Next()
@@ -86,6 +87,30 @@ struct SplitMix64 {
 	}
 	size_t Below(size_t n) { return size_t(Next() % n); }
 };
+
+/*
+ * The batch-order generator of fsrs-rs: Rust rand 0.10's StdRng (ChaCha12, 64-bit block counter, zero
+ * nonce) seeded with seed_from_u64 (PCG32 expansion), and SliceRandom::shuffle (Fisher–Yates drawing
+ * indices with IncreasingUniform and Canon's biased u32 range sampling).  With the same seed (2023) the
+ * batches are visited in the same order as in fsrs-rs.
+ */
+class RustStdRng {
+  public:
+	explicit RustStdRng(uint64_t seed);
+	uint32_t NextU32();
+	uint32_t Below(uint32_t bound); /* rand's random_range(..bound) for u32 */
+	/* ChaCha block function with `rounds` rounds (20 for the RFC test vectors) on a key and counter. */
+	static void Block(const uint32_t key[8], uint64_t counter, int rounds, uint32_t out[16]);
+
+  private:
+	uint32_t key_[8];
+	uint64_t counter_ = 0;
+	uint32_t buf_[16];
+	int index_ = 16;
+};
+
+/* rand's SliceRandom::shuffle of [0, n) into `order`. */
+void RustShuffle(std::vector<size_t> &order, RustStdRng &rng);
 
 /*
  * Sort `reviews` by (card, time) and validate them: ratings 1–4, no two reviews of one card at the

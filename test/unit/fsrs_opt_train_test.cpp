@@ -1,6 +1,7 @@
 // Unit tests of the FSRS optimizer core (src/srs/fsrs_train.cpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -170,6 +171,39 @@ TEST(FsrsOptFit, Interruptible)
 	EXPECT_THROW(t::Fit(log, {}), shinjp::Interrupted);
 	g_cancel = false;
 	shinjp::g_cancel_pending = nullptr;
+}
+
+}  // namespace
+
+namespace {
+
+// RFC 7539 §2.3.2-style check of the ChaCha block function: all-zero key, nonce and counter, 20 rounds
+// give the well-known keystream 76 b8 e0 ad a0 f1 3d 90 ...
+TEST(FsrsOptRng, ChaChaBlockFunction)
+{
+	const uint32_t key[8] = {};
+	uint32_t out[16];
+	shinjp::srs::train::RustStdRng::Block(key, 0, 20, out);
+	EXPECT_EQ(out[0], 0xade0b876u);
+	EXPECT_EQ(out[1], 0x903df1a0u);
+	EXPECT_EQ(out[15], 0x8665eeb2u);  // ... b2 ee 65 86: the last word of the first block
+}
+
+TEST(FsrsOptRng, ShuffleIsAPermutationAndDeterministic)
+{
+	for (size_t n : {0, 1, 2, 3, 13, 40, 1000}) {
+		std::vector<size_t> a(n), b(n);
+		for (size_t i = 0; i < n; i++)
+			a[i] = b[i] = i;
+		shinjp::srs::train::RustStdRng ra(2023), rb(2023);
+		shinjp::srs::train::RustShuffle(a, ra);
+		shinjp::srs::train::RustShuffle(b, rb);
+		EXPECT_EQ(a, b);
+		std::vector<size_t> sorted = a;
+		std::sort(sorted.begin(), sorted.end());
+		for (size_t i = 0; i < n; i++)
+			EXPECT_EQ(sorted[i], i);
+	}
 }
 
 }  // namespace
