@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <map>
@@ -28,6 +29,7 @@ constexpr double kMinProb = 1e-7;
 constexpr double kMaxProb = 1.0 - 1e-7;
 constexpr size_t kMaxSeqLen = 256; /* fsrs-rs TrainingConfig::max_seq_len */
 constexpr double kGamma = 1.0;     /* L2 strength */
+constexpr double kPi = 3.14159265358979323846;
 constexpr int kDualWidth = 24;     /* 21 gradients padded so that the loops vectorise without a tail */
 
 /* ------------------------------------------------------------------------------------------------
@@ -597,9 +599,9 @@ struct CosineAnnealing {
 		if (step_count == 0.0)
 			lr = init_lr;
 		else if (std::fmod(step_count - 1.0 - t_max, 2.0 * t_max) == 0.0)
-			lr = init_lr * (1.0 - std::cos(M_PI / t_max)) / 2.0;
+			lr = init_lr * (1.0 - std::cos(kPi / t_max)) / 2.0;
 		else
-			lr = (1.0 + std::cos(M_PI * step_count / t_max)) / (1.0 + std::cos(M_PI * (step_count - 1.0) / t_max)) *
+			lr = (1.0 + std::cos(kPi * step_count / t_max)) / (1.0 + std::cos(kPi * (step_count - 1.0) / t_max)) *
 			     lr;
 		return lr;
 	}
