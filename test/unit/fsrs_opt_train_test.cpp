@@ -132,6 +132,15 @@ TEST(FsrsOptFit, TrainsDeterministicallyInBounds)
 	EXPECT_EQ(s.weights[17], 0.0);
 	EXPECT_EQ(s.weights[18], 0.0);
 	EXPECT_EQ(s.weights[19], 0.0);
+	// fsrs-rs' card-windowed batching (its card-id path) also trains within the bounds
+	std::vector<t::Review> windowed = SyntheticLog(300, 6);
+	t::FitOptions w;
+	w.card_batches = true;
+	t::FitResult cw = t::Fit(windowed, w);
+	EXPECT_EQ(cw.kind, t::FitKind::kTrained);
+	t::Weights cwc = cw.weights;
+	t::ClipWeights(cwc, 1, true);
+	EXPECT_EQ(cwc, cw.weights);
 	// the fitted weights score at least as well as the defaults on their own training log
 	std::vector<t::Review> eval = SyntheticLog(300, 6);
 	EXPECT_LT(t::Evaluate(eval, a.weights, INT64_MIN).log_loss, t::Evaluate(eval, t::kDefaultWeights, INT64_MIN).log_loss);
