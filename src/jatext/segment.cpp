@@ -29,19 +29,28 @@ struct TypeInfo {
 	bool word;
 };
 
-const TypeInfo kTypes[kTokTypeCount + 1] = {
+/* Indexed by lexid; entries without an alias are unused ids. */
+const TypeInfo kTypes[kTokMaxId + 1] = {
 	{nullptr, nullptr, false},
 	{"kanji", "Word of kanji (ideographs)", true},
 	{"hiragana", "Word of hiragana", true},
 	{"katakana", "Word of katakana", true},
 	{"mixed", "Word mixing kanji and kana", true},
+	{nullptr, nullptr, false},
 	{"latin", "Word of Latin letters", true},
+	{nullptr, nullptr, false},
+	{nullptr, nullptr, false},
 	{"number", "Number", true},
 	{"alnum", "Word of Latin letters and digits", true},
 	{"otherword", "Word in another script", true},
+	{"blank", "Space or control characters", false},
+	{nullptr, nullptr, false},
+	{nullptr, nullptr, false},
+	{nullptr, nullptr, false},
+	{nullptr, nullptr, false},
+	{nullptr, nullptr, false},
 	{"emoji", "Emoji", true},
 	{"symbol", "Punctuation or symbol", false},
-	{"blank", "Space or control characters", false},
 };
 
 /* Character classes, as bits, so a token's class set is an OR. */
@@ -437,22 +446,25 @@ FlushWindow(std::string_view text, std::vector<Span> &w, bool rules, Out &&emit)
 
 }  // namespace
 
+const int kTokenTypes[] = {kTokKanji,  kTokHiragana, kTokKatakana, kTokMixed, kTokLatin, kTokNumber,
+                           kTokAlnum,  kTokOtherWord, kTokSpace,   kTokEmoji, kTokSymbol, 0};
+
 const char *
 TokenAlias(int type) noexcept
 {
-	return type >= 1 && type <= kTokTypeCount ? kTypes[type].alias : nullptr;
+	return type >= 1 && type <= kTokMaxId ? kTypes[type].alias : nullptr;
 }
 
 const char *
 TokenDescription(int type) noexcept
 {
-	return type >= 1 && type <= kTokTypeCount ? kTypes[type].description : nullptr;
+	return type >= 1 && type <= kTokMaxId ? kTypes[type].description : nullptr;
 }
 
 bool
 IsWordType(int type) noexcept
 {
-	return type >= 1 && type <= kTokTypeCount && kTypes[type].word;
+	return type >= 1 && type <= kTokMaxId && kTypes[type].word;
 }
 
 const char *

@@ -19,21 +19,29 @@
 
 namespace shinjp::ts {
 
-/* Token types; the numbers are the text search parser's lexid values (1-based, stable). */
+/*
+ * Token types; the numbers are the text search parser's lexid values (stable: they are stored in
+ * configurations).  They avoid the ids that pg_catalog.prsd_headline (the headline function we
+ * reuse) treats specially (5, 7, 8, 13-17, 20-23) and give blank the default parser's 12, which
+ * the headline code reads as a non-word.
+ */
 enum TokenType : int {
-	kTokKanji = 1,     /* ideographs only: 東京, 々 */
-	kTokHiragana = 2,  /* hiragana (and ー) only: ひらがな */
-	kTokKatakana = 3,  /* katakana (and ー), full or half width: カタカナ, ｶﾀｶﾅ */
-	kTokMixed = 4,     /* kanji with kana, or hiragana with katakana: 食べる */
-	kTokLatin = 5,     /* Latin letters: romaji, English (full width too) */
-	kTokNumber = 6,    /* digits and other numerals: 2024, ２０２４, ①, 3.14 */
-	kTokAlnum = 7,     /* Latin letters with digits: mp3, ＩＤ２ */
-	kTokOtherWord = 8, /* letters of other scripts: 한국어, русский */
-	kTokEmoji = 9,     /* emoji and emoji sequences */
-	kTokSymbol = 10,   /* punctuation and symbols: 。「」！ */
-	kTokSpace = 11,    /* white space and control characters */
+	kTokKanji = 1,      /* ideographs only: 東京, 々 */
+	kTokHiragana = 2,   /* hiragana (and ー) only: ひらがな */
+	kTokKatakana = 3,   /* katakana (and ー), full or half width: カタカナ, ｶﾀｶﾅ */
+	kTokMixed = 4,      /* kanji with kana, or hiragana with katakana: 食べる */
+	kTokLatin = 6,      /* Latin letters: romaji, English (full width too) */
+	kTokNumber = 9,     /* digits and other numerals: 2024, ２０２４, ①, 3.14 */
+	kTokAlnum = 10,     /* Latin letters with digits that the rules keep together (rare) */
+	kTokOtherWord = 11, /* letters of other scripts: 한국어, русский */
+	kTokSpace = 12,     /* white space and control characters */
+	kTokEmoji = 18,     /* emoji and emoji sequences */
+	kTokSymbol = 19,    /* punctuation and symbols: 。「」！ */
 };
-inline constexpr int kTokTypeCount = 11;
+inline constexpr int kTokMaxId = 19;
+
+/* All token types in lexid order, terminated by 0. */
+extern const int kTokenTypes[];
 
 /* Alias (as in ts_token_type) and description of a token type; null for an unknown id. */
 const char *TokenAlias(int type) noexcept;

@@ -1,0 +1,58 @@
+-- shinjp.japanese with to_tsvector, @@, ts_rank, ts_headline, GIN; shinjp.ja_rank; long tokens and documents.
+CREATE TABLE ja_docs (id int PRIMARY KEY, body text);
+INSERT INTO ja_docs VALUES
+	(1, '京都は古い都です。京都の寺を訪ねました。'),
+	(2, '東京都の人口は多い。東京都庁に行きました。'),
+	(3, 'コンピューターでメールを書きます。'),
+	(4, 'ｺﾝﾋﾟｭｰﾀｰが壊れた。'),
+	(5, 'I like sushi and ramen.'),
+	(6, '私は毎朝コーヒーを飲みます☕');
+CREATE INDEX ja_docs_fts ON ja_docs USING gin (to_tsvector('shinjp.japanese', body));
+-- word search: half-width katakana document and query variants agree
+SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ plainto_tsquery('shinjp.japanese', 'コンピューター') ORDER BY id;
+SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ websearch_to_tsquery('shinjp.japanese', 'SUSHI or 寺') ORDER BY id;
+SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ phraseto_tsquery('shinjp.japanese', 'コーヒーを飲み') ORDER BY id;
+-- the GIN index is used
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ to_tsquery('shinjp.japanese', '京都');
+SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ to_tsquery('shinjp.japanese', '京都') ORDER BY id;
+RESET enable_seqscan;
+-- ts_rank works with the configuration
+SELECT id, round(ts_rank(to_tsvector('shinjp.japanese', body), to_tsquery('shinjp.japanese', '京都'))::numeric, 4) AS rank
+  FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ to_tsquery('shinjp.japanese', '京都') ORDER BY id;
+-- ts_headline marks exactly the matched words in the original text
+SELECT ts_headline('shinjp.japanese', body, to_tsquery('shinjp.japanese', '京都')) FROM ja_docs WHERE id = 1;
+SELECT ts_headline('shinjp.japanese', body, plainto_tsquery('shinjp.japanese', 'コンピューター')) FROM ja_docs WHERE id IN (3, 4) ORDER BY id;
+-- ja_rank: a whole-word match ranks above a match inside a longer word (京都 vs 東京都) ...
+SELECT id, round(shinjp.ja_rank(body, '京都')::numeric, 4) AS ja_rank FROM ja_docs ORDER BY shinjp.ja_rank(body, '京都') DESC, id;
+-- ... however often the longer word occurs
+SELECT shinjp.ja_rank('京都に行く', '京都') > shinjp.ja_rank(repeat('東京都と', 50), '京都') AS whole_beats_many_partial;
+-- several terms average; variants of the query are normalised; no match is 0
+SELECT round(shinjp.ja_rank('京都と大阪', '京都 大阪')::numeric, 4) AS both,
+       round(shinjp.ja_rank('京都と奈良', '京都 大阪')::numeric, 4) AS one,
+       round(shinjp.ja_rank('コンピューター', 'ｺﾝﾋﾟｭｰﾀｰ')::numeric, 4) AS variant,
+       shinjp.ja_rank('京都', '大阪') AS none;
+-- length normalization, empty and symbol-only queries, NULL
+SELECT round(shinjp.ja_rank('京都', '京都', 1)::numeric, 4) AS short_doc,
+       round(shinjp.ja_rank('京都' || repeat('。', 100), '京都', 1)::numeric, 4) AS long_doc;
+SELECT shinjp.ja_rank('京都', '') AS empty_query, shinjp.ja_rank('', '京都') AS empty_doc,
+       shinjp.ja_rank('京都', '　 ') AS blank_query, shinjp.ja_rank('京都', NULL) IS NULL AS null_query;
+SELECT shinjp.ja_rank('京都', '京都', 2);
+\echo :LAST_ERROR_SQLSTATE
+-- tokens over 255 bytes are cut into pieces, over 2,047 bytes too: no NOTICE, no lost match
+SELECT length(t.token) AS piece_chars, octet_length(t.token) AS piece_bytes
+  FROM ts_parse('shinjp.ja_parser', repeat('a', 600)) AS t ORDER BY 1 DESC, 2;
+SELECT to_tsvector('shinjp.japanese', 'x ' || repeat('ab', 1500)) @@ plainto_tsquery('shinjp.japanese', repeat('ab', 1500)) AS long_word_matches;
+SELECT to_tsvector('shinjp.japanese', repeat('ア', 3000)) @@ plainto_tsquery('shinjp.japanese', repeat('ｱ', 3000)) AS long_kana_matches;
+SELECT max(octet_length(token)) <= 255 AS capped FROM ts_parse('shinjp.ja_parser', repeat('漢', 1000) || repeat('😀', 300));
+-- a 10 MB document: parsed, indexed, searchable (tsvector positions are PostgreSQL's to cap)
+CREATE TABLE ja_big AS SELECT repeat('吾輩は猫である。名前はまだ無い。', 350000) AS body;
+SELECT octet_length(body) > 10000000 AS ten_mb, (SELECT count(*) FROM ts_parse('shinjp.ja_parser', body)) AS tokens FROM ja_big;
+SELECT to_tsvector('shinjp.japanese', body) @@ to_tsquery('shinjp.japanese', '猫 & 名前') AS found,
+       length(to_tsvector('shinjp.japanese', body)) AS lexemes FROM ja_big;
+SELECT shinjp.ja_rank(body, '猫') > 0.5 AS ranked FROM ja_big;
+-- IMMUTABLE wrappers of the configuration can back expression indexes and generated columns
+CREATE TABLE ja_gen (body text, tsv tsvector GENERATED ALWAYS AS (to_tsvector('shinjp.japanese', body)) STORED);
+INSERT INTO ja_gen VALUES ('日本語を勉強しています');
+SELECT tsv FROM ja_gen;
+DROP TABLE ja_docs, ja_big, ja_gen;
