@@ -265,7 +265,11 @@ const char *const kSplitHiragana[] = {
 	"です|が", "だ|が", "だ|けど", "こと|に", "と|なり", "と|なる", "と|なっ|た", "と|とも|に", "まし|た",
 	"ませ|ん", "でし|た", "だっ|た", "なっ|た", "なっ|て", "た|ん", "た|より", "もの|の", "で|あり", "で|ある",
 	"と|して", "に|おい|て", "に|おける", "に|対し", "から|は", "まで|に", "と|か", "な|ど|の",
+	"に|とっ|て", "に|まつわる", "あり|ま", "に|対し|て", "に|関し", "に|関する", "に|関して",
 };
+
+/* Case particles that ICU glues to a preceding kanji word (共に, 時に) or a following one (に関し). */
+const char *const kParticles[] = {"に", "は", "を", "が", "の", "と", "で", "も", "へ"};
 
 /* A window of ICU words between two non-Japanese tokens, rewritten by the rules. */
 struct Span {
@@ -382,6 +386,45 @@ JoinSokuon(std::string_view text, std::vector<Span> &w)
 	w.swap(out);
 }
 
+bool
+IsParticleAt(std::string_view text, std::size_t at)
+{
+	for (const char *p : kParticles)
+		if (StartsWith(text, at, p))
+			return true;
+	return false;
+}
+
+/*
+ * Rule 6: cut a case particle off a word of kanji: kanji + one particle (共に → 共|に, 時に → 時|に),
+ * or に + kanji... (に関し → に|関し).
+ */
+void
+CutParticles(std::string_view text, std::vector<Span> &w)
+{
+	std::vector<Span> out;
+	out.reserve(w.size() + 4);
+	for (const Span &s : w) {
+		std::size_t len = s.end - s.begin;
+		if (len > kKanaBytes && len % kKanaBytes == 0) {
+			std::size_t tail = s.end - kKanaBytes;
+			if (IsParticleAt(text, tail) && ClassesOf(text, s.begin, tail, nullptr) == kCHan) {
+				out.push_back({s.begin, tail});
+				out.push_back({tail, s.end});
+				continue;
+			}
+			std::size_t head = s.begin + kKanaBytes;
+			if (StartsWith(text, s.begin, "に") && (ClassesOf(text, head, head + kKanaBytes, nullptr) == kCHan)) {
+				out.push_back({s.begin, head});
+				out.push_back({head, s.end});
+				continue;
+			}
+		}
+		out.push_back(s);
+	}
+	w.swap(out);
+}
+
 /* Rule 4: Latin letters and digits are separate words (ALL999 → ALL|999, 3cm → 3|cm). */
 void
 SplitAlnum(std::string_view text, const Span &s, std::vector<Span> &out)
@@ -436,6 +479,7 @@ FlushWindow(std::string_view text, std::vector<Span> &w, bool rules, Out &&emit)
 {
 	if (rules) {
 		SplitCompounds(text, w);
+		CutParticles(text, w);
 		JoinSokuon(text, w);
 		SplitKanjiCompounds(text, w);
 	}

@@ -6,6 +6,7 @@
  *   jatext_segeval f1-spaced FILE.txt      same, gold = space-separated tokens, one sentence per line
  *   jatext_segeval speed FILE.tsv ROUNDS   MB/s of ICU's raw word breaking and of shinjp's Segment()
  *   jatext_segeval diff FILE.conllu N      first N sentences where shinjp disagrees with gold
+ *   jatext_segeval dump FILE.conllu DIR    DIR/sentences.tsv (id, text) and DIR/words.tsv (id, gold word)
  */
 #include <algorithm>
 #include <chrono>
@@ -243,6 +244,31 @@ Speed(const char *path, int rounds)
 	return 0;
 }
 
+/* COPY text-format escaping (backslash, tab, newline). */
+std::string
+CopyEscape(const std::string &s)
+{
+	std::string out;
+	for (char c : s) {
+		if (c == '\\' || c == '\t' || c == '\n' || c == '\r')
+			out += '\\';
+		out += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : c;
+	}
+	return out;
+}
+
+int
+Dump(const std::vector<Sentence> &sents, const std::string &dir)
+{
+	std::ofstream st(dir + "/sentences.tsv"), wd(dir + "/words.tsv");
+	for (size_t i = 0; i < sents.size(); i++) {
+		st << i + 1 << '\t' << CopyEscape(sents[i].text) << '\n';
+		for (const std::string &w : sents[i].gold)
+			wd << i + 1 << '\t' << CopyEscape(w) << '\n';
+	}
+	return 0;
+}
+
 }  // namespace
 
 int
@@ -259,6 +285,8 @@ main(int argc, char **argv)
 		return F1(ReadSpaced(argv[2]));
 	if (mode == "diff")
 		return Diff(ReadConllu(argv[2]), argc > 3 ? std::atoi(argv[3]) : 20);
+	if (mode == "dump" && argc > 3)
+		return Dump(ReadConllu(argv[2]), argv[3]);
 	if (mode == "speed")
 		return Speed(argv[2], argc > 3 ? std::atoi(argv[3]) : 5);
 	std::fprintf(stderr, "unknown mode %s\n", argv[1]);

@@ -187,3 +187,13 @@ TEST(JaParserSegment, LongTextsHonourInterrupts)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(JaParserSegment, CaseParticlesAreCutOffKanjiWords)
+{
+	EXPECT_EQ(Joined(SegmentAll("行動を共にする")), "行動|を|共|に|する|");
+	EXPECT_EQ(Joined(SegmentAll("経緯に関し")), "経緯|に|関し|");
+}
+
+}  // namespace
