@@ -92,6 +92,8 @@ ClassOf(UChar32 c)
 		return kCHan;
 	if (c == 0x30FC || c == 0xFF70)
 		return kCProlong;
+	if ((c >= 0x3099 && c <= 0x309C) || c == 0xFF9E || c == 0xFF9F) /* (semi-)voiced sound marks */
+		return kCExtend;
 	if (c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF))
 		return kCExtend;
 	int8_t cat = u_charType(c);
