@@ -9,6 +9,7 @@
 #include "jatext/segment.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -268,6 +269,7 @@ const char *const kSplitHiragana[] = {
 	"ませ|ん", "でし|た", "だっ|た", "なっ|た", "なっ|て", "た|ん", "た|より", "もの|の", "で|あり", "で|ある",
 	"と|して", "に|おい|て", "に|おける", "に|対し", "から|は", "まで|に", "と|か", "な|ど|の",
 	"に|とっ|て", "に|まつわる", "あり|ま", "に|対し|て", "に|関し", "に|関する", "に|関して",
+	"その|後", "中|で|も", "一|つ", "ん|で", "て|く",
 };
 
 /* Case particles that ICU glues to a preceding kanji word (共に, 時に) or a following one (に関し). */
@@ -277,6 +279,7 @@ const char *const kParticles[] = {"に", "は", "を", "が", "の", "と", "で
 struct Span {
 	std::size_t begin;
 	std::size_t end;
+	unsigned cls = 0; /* class set of the span's characters, 0 until computed */
 };
 
 bool
@@ -303,6 +306,15 @@ ClassesOf(std::string_view text, std::size_t b, std::size_t e, std::size_t *char
 	return cls;
 }
 
+/* The class set of a span, computed once. */
+unsigned
+Cls(std::string_view text, Span &s)
+{
+	if (s.cls == 0)
+		s.cls = ClassesOf(text, s.begin, s.end, nullptr);
+	return s.cls;
+}
+
 constexpr std::size_t kKanaBytes = 3; /* every hiragana is 3 bytes in UTF-8 */
 
 /* The longest kSplitHiragana entry without its bars, in bytes. */
@@ -312,6 +324,8 @@ constexpr std::size_t kMaxSplitBytes = 5 * kKanaBytes;
 bool
 MatchesWithoutBars(const char *entry, std::string_view word)
 {
+	if (word.size() < kKanaBytes || std::memcmp(entry, word.data(), kKanaBytes) != 0)
+		return false; /* quick reject on the first kana (every entry starts with one) */
 	std::size_t i = 0;
 	for (const char *p = entry; *p; p++) {
 		if (*p == '|')
@@ -323,16 +337,36 @@ MatchesWithoutBars(const char *entry, std::string_view word)
 	return i == word.size();
 }
 
+/* A 12-bit key of a 3-byte UTF-8 character (its two continuation bytes). */
+constexpr unsigned
+FirstCharKey(const char *s)
+{
+	return (static_cast<unsigned>(static_cast<unsigned char>(s[1]) & 0x3F) << 6) |
+	       (static_cast<unsigned>(static_cast<unsigned char>(s[2]) & 0x3F));
+}
+
+/* Which first characters start some kSplitHiragana entry: skips the table scan for most words. */
+struct FirstCharSet {
+	bool key[4096] = {};
+	constexpr FirstCharSet()
+	{
+		for (const char *entry : kSplitHiragana)
+			key[FirstCharKey(entry)] = true;
+	}
+};
+constexpr FirstCharSet kSplitFirstChars{};
+
 /* Rule 1: split hiragana function-word compounds by kSplitHiragana. */
 void
-SplitCompounds(std::string_view text, std::vector<Span> &w)
+SplitCompounds(std::string_view text, std::vector<Span> &w, std::vector<Span> &out)
 {
-	std::vector<Span> out;
+	out.clear();
 	out.reserve(w.size() + 8);
 	for (const Span &s : w) {
 		std::string_view word = text.substr(s.begin, s.end - s.begin);
 		const char *parts = nullptr;
-		if (word.size() <= kMaxSplitBytes && word.size() % kKanaBytes == 0)
+		if (word.size() <= kMaxSplitBytes && word.size() % kKanaBytes == 0 && word.size() > kKanaBytes &&
+		    kSplitFirstChars.key[FirstCharKey(word.data())])
 			for (const char *entry : kSplitHiragana)
 				if (MatchesWithoutBars(entry, word)) {
 					parts = entry;
@@ -361,25 +395,31 @@ SplitCompounds(std::string_view text, std::vector<Span> &w)
  * that ICU cuts after ま (ま|した, ま|せん) is rejoined as ます/まし/ませ.
  */
 void
-JoinSokuon(std::string_view text, std::vector<Span> &w)
+JoinSokuon(std::string_view text, std::vector<Span> &w, std::vector<Span> &out)
 {
-	std::vector<Span> out;
+	out.clear();
 	out.reserve(w.size());
 	for (const Span &s0 : w) {
 		Span s = s0;
 		if (!out.empty() && out.back().end == s.begin) {
 			Span &prev = out.back();
-			std::size_t pc = 0;
-			unsigned prev_cls = ClassesOf(text, prev.begin, prev.end, &pc);
+			unsigned prev_cls = Cls(text, prev);
 			bool prev_ja = (prev_cls & ~(kCHan | kCHira | kCExtend)) == 0 && prev_cls != 0;
 			if (prev_ja && StartsWith(text, s.begin, "っ")) {
 				prev.end += kKanaBytes;
 				s.begin += kKanaBytes;
+				prev.cls = s.cls = 0;
+			} else if (prev.end - prev.begin == kKanaBytes && StartsWith(text, prev.begin, "ら") &&
+			           s.end - s.begin == kKanaBytes && StartsWith(text, s.begin, "れ")) {
+				prev.end += kKanaBytes; /* ら|れ → られ (passive/potential auxiliary) */
+				s.begin += kKanaBytes;
+				prev.cls = s.cls = 0;
 			} else if (prev.end - prev.begin == kKanaBytes && StartsWith(text, prev.begin, "ま") &&
 			           (StartsWith(text, s.begin, "し") || StartsWith(text, s.begin, "せ") ||
 			            StartsWith(text, s.begin, "す"))) {
 				prev.end += kKanaBytes;
 				s.begin += kKanaBytes;
+				prev.cls = s.cls = 0;
 			}
 		}
 		if (s.end > s.begin)
@@ -402,9 +442,9 @@ IsParticleAt(std::string_view text, std::size_t at)
  * or に + kanji... (に関し → に|関し).
  */
 void
-CutParticles(std::string_view text, std::vector<Span> &w)
+CutParticles(std::string_view text, std::vector<Span> &w, std::vector<Span> &out)
 {
-	std::vector<Span> out;
+	out.clear();
 	out.reserve(w.size() + 4);
 	for (const Span &s : w) {
 		std::size_t len = s.end - s.begin;
@@ -421,6 +461,29 @@ CutParticles(std::string_view text, std::vector<Span> &w)
 				out.push_back({head, s.end});
 				continue;
 			}
+		}
+		out.push_back(s);
+	}
+	w.swap(out);
+}
+
+/*
+ * Rule 7: a one-kanji word followed by one hiragana that is not a particle is a verb or adjective
+ * stem with its okurigana (食|べ → 食べ, 貫|き → 貫き).
+ */
+void
+JoinOkurigana(std::string_view text, std::vector<Span> &w, std::vector<Span> &out)
+{
+	out.clear();
+	out.reserve(w.size());
+	for (Span &s : w) {
+		if (!out.empty() && out.back().end == s.begin && s.end - s.begin == kKanaBytes &&
+		    out.back().end - out.back().begin == kKanaBytes &&
+		    Cls(text, out.back()) == kCHan && Cls(text, s) == kCHira && !IsParticleAt(text, s.begin) &&
+		    !StartsWith(text, s.begin, "や") && !StartsWith(text, s.begin, "か") && !StartsWith(text, s.begin, "な")) {
+			out.back().end = s.end;
+			out.back().cls = 0;
+			continue;
 		}
 		out.push_back(s);
 	}
@@ -452,16 +515,17 @@ SplitAlnum(std::string_view text, const Span &s, std::vector<Span> &out)
 
 /* Rule 5: a word of four kanji is two words of two (意気投合 → 意気|投合, 情報処理 → 情報|処理). */
 void
-SplitKanjiCompounds(std::string_view text, std::vector<Span> &w)
+SplitKanjiCompounds(std::string_view text, std::vector<Span> &w, std::vector<Span> &out)
 {
-	std::vector<Span> out;
+	out.clear();
 	out.reserve(w.size() + 4);
-	for (const Span &s : w) {
+	for (Span &s : w) {
 		std::size_t chars = 0;
-		unsigned cls = ClassesOf(text, s.begin, s.end, &chars);
-		if (cls == kCHan && chars == 4 && s.end - s.begin == 12) {
-			out.push_back({s.begin, s.begin + 6});
-			out.push_back({s.begin + 6, s.end});
+		if (s.end - s.begin == 12 && Cls(text, s) == kCHan)
+			ClassesOf(text, s.begin, s.end, &chars); /* 4 BMP kanji, not 3 supplementary ones */
+		if (chars == 4) {
+			out.push_back({s.begin, s.begin + 6, kCHan});
+			out.push_back({s.begin + 6, s.end, kCHan});
 		} else
 			out.push_back(s);
 	}
@@ -477,16 +541,17 @@ IsJapaneseType(int type)
 /* Flush a window of Japanese ICU words through the rules into the emitter. */
 template <class Out>
 void
-FlushWindow(std::string_view text, std::vector<Span> &w, bool rules, Out &&emit)
+FlushWindow(std::string_view text, std::vector<Span> &w, std::vector<Span> &scratch, bool rules, Out &&emit)
 {
 	if (rules) {
-		SplitCompounds(text, w);
-		CutParticles(text, w);
-		JoinSokuon(text, w);
-		SplitKanjiCompounds(text, w);
+		SplitCompounds(text, w, scratch);
+		CutParticles(text, w, scratch);
+		JoinSokuon(text, w, scratch);
+		JoinOkurigana(text, w, scratch);
+		SplitKanjiCompounds(text, w, scratch);
 	}
-	for (const Span &s : w)
-		emit(s.begin, s.end, TypeOf(ClassesOf(text, s.begin, s.end, nullptr)));
+	for (Span &s : w)
+		emit(s.begin, s.end, TypeOf(Cls(text, s)));
 	w.clear();
 }
 
@@ -546,8 +611,9 @@ Segment(std::string_view text, TokenSink &sink, const SegmentOptions &options)
 	Emitter out(text, sink, max_bytes);
 
 	/* Japanese ICU words are collected into a window (up to a non-Japanese token) for the rules */
-	std::vector<Span> window;
+	std::vector<Span> window, scratch; /* the rules alternate between the two buffers */
 	window.reserve(kMaxWindow);
+	scratch.reserve(kMaxWindow);
 	auto emit = [&](std::size_t b, std::size_t e, int type) { out.Emit(b, e, type); };
 
 	int32_t prev = ubrk_first(bi);
@@ -556,14 +622,14 @@ Segment(std::string_view text, TokenSink &sink, const SegmentOptions &options)
 		if ((++count & 0xfff) == 0)
 			CheckInterrupts();
 		Span s{static_cast<std::size_t>(prev), static_cast<std::size_t>(next)};
-		int type = TypeOf(ClassesOf(text, s.begin, s.end, nullptr));
+		int type = TypeOf(Cls(text, s));
 		if (IsJapaneseType(type)) {
 			window.push_back(s);
 			if (window.size() >= kMaxWindow)
-				FlushWindow(text, window, options.rules, emit);
+				FlushWindow(text, window, scratch, options.rules, emit);
 			continue;
 		}
-		FlushWindow(text, window, options.rules, emit);
+		FlushWindow(text, window, scratch, options.rules, emit);
 		if (options.rules && type == kTokAlnum) {
 			std::vector<Span> parts;
 			SplitAlnum(text, s, parts);
@@ -573,7 +639,7 @@ Segment(std::string_view text, TokenSink &sink, const SegmentOptions &options)
 		}
 		out.Emit(s.begin, s.end, type);
 	}
-	FlushWindow(text, window, options.rules, emit);
+	FlushWindow(text, window, scratch, options.rules, emit);
 }
 
 }  // namespace shinjp::ts

@@ -213,7 +213,7 @@ Speed(const char *path, int rounds)
 	}
 	UErrorCode st = U_ZERO_ERROR;
 	UBreakIterator *bi = ubrk_open(UBRK_WORD, "ja", nullptr, 0, &st);
-	std::vector<double> raw, ours;
+	std::vector<double> raw, ours, norules;
 	size_t sink_count = 0;
 	struct Count : shinjp::ts::TokenSink {
 		size_t n = 0;
@@ -234,12 +234,20 @@ Speed(const char *path, int rounds)
 		for (const std::string &d : docs)
 			shinjp::ts::Segment(d, cnt);
 		ours.push_back(bytes / 1e6 / Seconds(t0));
+		t0 = std::chrono::steady_clock::now();
+		shinjp::ts::SegmentOptions plain;
+		plain.rules = false;
+		for (const std::string &d : docs)
+			shinjp::ts::Segment(d, cnt, plain);
+		norules.push_back(bytes / 1e6 / Seconds(t0));
 	}
 	std::sort(raw.begin(), raw.end());
 	std::sort(ours.begin(), ours.end());
-	std::printf("bytes %zu docs %zu tokens %zu boundaries %zu\n", bytes, docs.size(), cnt.n / rounds,
+	std::sort(norules.begin(), norules.end());
+	std::printf("bytes %zu docs %zu tokens %zu boundaries %zu\n", bytes, docs.size(), cnt.n / rounds / 2,
 	            sink_count / rounds);
-	std::printf("icu_mbs %.2f\nshinjp_mbs %.2f\n", raw[raw.size() / 2], ours[ours.size() / 2]);
+	std::printf("icu_mbs %.2f\nshinjp_mbs %.2f\nnorules_mbs %.2f\n", raw[raw.size() / 2], ours[ours.size() / 2],
+	            norules[norules.size() / 2]);
 	ubrk_close(bi);
 	return 0;
 }
