@@ -32,6 +32,10 @@ SELECT round(shinjp.ja_rank('京都と大阪', '京都 大阪')::numeric, 4) AS 
        round(shinjp.ja_rank('京都と奈良', '京都 大阪')::numeric, 4) AS one,
        round(shinjp.ja_rank('コンピューター', 'ｺﾝﾋﾟｭｰﾀｰ')::numeric, 4) AS variant,
        shinjp.ja_rank('京都', '大阪') AS none;
+-- matches are whole-word only when they cover whole source characters and whole words: ㍿ is 株式会社
+SELECT round(shinjp.ja_rank('㍿を作る', '株式会社')::numeric, 4) AS whole_sign,
+       round(shinjp.ja_rank('㍿を作る', '式会')::numeric, 4) AS inside_sign,
+       round(shinjp.ja_rank('ﾊﾞｽに乗る', 'バス')::numeric, 4) AS half_width_whole;
 -- length normalization, empty and symbol-only queries, NULL
 SELECT round(shinjp.ja_rank('京都', '京都', 1)::numeric, 4) AS short_doc,
        round(shinjp.ja_rank('京都' || repeat('。', 100), '京都', 1)::numeric, 4) AS long_doc;

@@ -264,8 +264,12 @@ SHINJP_FUNCTION(shinjp_ja_rank)
 		double whole = 0, partial = 0;
 		for (std::size_t at = ndoc.find(term); at != std::string::npos; at = ndoc.find(term, at + 1)) {
 			shinjp::CheckInterrupts();
-			auto span = shinjp::ts::SourceSpan(offsets, doc.size(), at, at + term.size());
-			if (words.IsBoundary(span.first) && words.IsBoundary(span.second))
+			std::size_t end = at + term.size();
+			auto span = shinjp::ts::SourceSpan(offsets, doc.size(), at, end);
+			/* the match must also cover whole source characters: 式会 inside ㍿ (株式会社) is partial */
+			bool whole_chars = (at == 0 || offsets[at - 1] != offsets[at]) &&
+			                   (end >= offsets.size() || offsets[end] != offsets[end - 1]);
+			if (whole_chars && words.IsBoundary(span.first) && words.IsBoundary(span.second))
 				whole++;
 			else
 				partial++;
