@@ -262,7 +262,7 @@ class Emitter {
  * words and auxiliaries); "|" marks the cuts.  Measured on UD Japanese-GSD dev: every entry here
  * raises word F1 (test/bench/jatext_parser.sh).
  */
-const char *const kSplitHiragana[] = {
+constexpr const char *const kSplitHiragana[] = {
 	"し|た", "し|て", "っ|て", "っ|た", "て|い", "て|いる", "て|いた", "と|し|て", "で|は", "で|も", "に|は",
 	"と|いう", "と|いっ|た", "の|で", "な|の|で", "に|よる", "に|より", "に|よっ|て", "に|つい|て", "き|た",
 	"です|が", "だ|が", "だ|けど", "こと|に", "と|なり", "と|なる", "と|なっ|た", "と|とも|に", "まし|た",
@@ -273,7 +273,7 @@ const char *const kSplitHiragana[] = {
 };
 
 /* Case particles that ICU glues to a preceding kanji word (共に, 時に) or a following one (に関し). */
-const char *const kParticles[] = {"に", "は", "を", "が", "の", "と", "で", "も", "へ"};
+constexpr const char *const kParticles[] = {"に", "は", "を", "が", "の", "と", "で", "も", "へ"};
 
 /* A window of ICU words between two non-Japanese tokens, rewritten by the rules. */
 struct Span {
