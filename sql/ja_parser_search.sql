@@ -55,6 +55,12 @@ SELECT octet_length(body) > 10000000 AS ten_mb, (SELECT count(*) FROM ts_parse('
 SELECT to_tsvector('shinjp.japanese', body) @@ to_tsquery('shinjp.japanese', '猫 & 名前') AS found,
        length(to_tsvector('shinjp.japanese', body)) AS lexemes FROM ja_big;
 SELECT shinjp.ja_rank(body, '猫') > 0.5 AS ranked FROM ja_big;
+-- segmenting it honours statement_timeout (the C++ loop polls for interrupts), and the backend goes on
+SET statement_timeout = '100ms';
+SELECT length(to_tsvector('shinjp.japanese', body || body || body)) FROM ja_big;
+\echo :LAST_ERROR_SQLSTATE
+RESET statement_timeout;
+SELECT to_tsvector('shinjp.japanese', '猫がいる') AS after_cancel;
 -- IMMUTABLE wrappers of the configuration can back expression indexes and generated columns
 CREATE TABLE ja_gen (body text, tsv tsvector GENERATED ALWAYS AS (to_tsvector('shinjp.japanese', body)) STORED);
 INSERT INTO ja_gen VALUES ('日本語を勉強しています');
