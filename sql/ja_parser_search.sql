@@ -12,6 +12,20 @@ CREATE INDEX ja_docs_fts ON ja_docs USING gin (to_tsvector('shinjp.japanese', bo
 SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ plainto_tsquery('shinjp.japanese', 'コンピューター') ORDER BY id;
 SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ websearch_to_tsquery('shinjp.japanese', 'SUSHI or 寺') ORDER BY id;
 SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ phraseto_tsquery('shinjp.japanese', 'コーヒーを飲み') ORDER BY id;
+-- shinjp.ja_tsquery: web-search syntax; a hiragana query also finds the katakana word
+INSERT INTO ja_docs VALUES (7, 'ラーメンを食べた後でコーヒー'), (8, '大阪の寿司を食べた');
+SELECT shinjp.ja_tsquery('こんぴゅーたー') AS hiragana_query;
+SELECT shinjp.ja_tsquery('京都 or 大阪 -東京 "寿司を食べ"') AS syntax;
+SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('こんぴゅーたー') ORDER BY id;
+SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('らーめん こーひー') ORDER BY id;
+SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('"寿司を食べた" or 京都 -東京') ORDER BY id;
+SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('ＳＵＳＨＩ') ORDER BY id;
+-- quotes and backslashes are quoted in the tsquery; symbol-only and empty queries give an empty tsquery
+SELECT shinjp.ja_tsquery(E'it''s a\\b') AS quoted;
+SELECT shinjp.ja_tsquery('「」！') AS symbols, shinjp.ja_tsquery('') AS empty, shinjp.ja_tsquery(' or ') AS only_or;
+SELECT shinjp.ja_tsquery(NULL) IS NULL AS null_query;
+SELECT to_tsvector('shinjp.japanese', 'x ' || repeat('ab', 1500)) @@ shinjp.ja_tsquery(repeat('ab', 1500)) AS long_term_matches;
+DELETE FROM ja_docs WHERE id IN (7, 8);
 -- the GIN index is used
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ to_tsquery('shinjp.japanese', '京都');

@@ -51,3 +51,8 @@ CREATE FUNCTION shinjp.ja_rank(document text, query text, normalization integer 
 	AS 'MODULE_PATHNAME', 'shinjp_ja_rank'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION shinjp.ja_rank(text, text, integer) IS 'relevance of a document for whitespace-separated query terms in [0, 1): a whole-word match ranks above any number of matches inside longer words; normalization 1 divides by 1 + ln(1 + length)';
+
+CREATE FUNCTION shinjp.ja_tsquery(query text) RETURNS tsquery
+	AS 'MODULE_PATHNAME', 'shinjp_ja_tsquery'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.ja_tsquery(text) IS 'web-search style query (words, "phrases", -negation, or) for the shinjp.japanese configuration; hiragana-only terms also match their katakana spelling';

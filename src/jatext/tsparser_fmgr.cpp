@@ -16,6 +16,7 @@
 
 #include "jatext/normalize.hpp"
 #include "jatext/segment.hpp"
+#include "jatext/tsquery_build.hpp"
 #include "pg/boundary.hpp"
 
 extern "C" {
@@ -190,26 +191,15 @@ SHINJP_FUNCTION(shinjp_ja_lexize)
 	RequireUtf8();
 	const char *token = reinterpret_cast<const char *>(PG_GETARG_POINTER(1));
 	int32 len = PG_GETARG_INT32(2);
-	std::string lexeme = shinjp::ts::Normalize(std::string_view(token, len > 0 ? static_cast<std::size_t>(len) : 0));
-	/* the normaliser maps whitespace to a space; a word token has none, but be safe */
-	lexeme.erase(std::remove(lexeme.begin(), lexeme.end(), ' '), lexeme.end());
-
-	constexpr std::size_t kMaxLexeme = 2047; /* MAXSTRLEN in tsearch/ts_type.h */
-	std::vector<std::pair<std::size_t, std::size_t>> parts;
-	for (std::size_t at = 0; at < lexeme.size();) {
-		std::size_t end = std::min(lexeme.size(), at + kMaxLexeme);
-		while (end < lexeme.size() && end > at && (static_cast<unsigned char>(lexeme[end]) & 0xC0) == 0x80)
-			end--;
-		parts.emplace_back(at, end);
-		at = end;
-	}
+	std::vector<std::string> parts;
+	shinjp::ts::TokenLexemes(std::string_view(token, len > 0 ? static_cast<std::size_t>(len) : 0), &parts);
 	MemoryContext cxt = CurrentMemoryContext;
 	auto *res = static_cast<TSLexeme *>(AllocNoThrowPg(cxt, sizeof(TSLexeme) * (parts.size() + 1)));
 	std::memset(res, 0, sizeof(TSLexeme) * (parts.size() + 1));
 	for (std::size_t i = 0; i < parts.size(); i++) {
-		std::size_t n = parts[i].second - parts[i].first;
+		std::size_t n = parts[i].size();
 		char *s = static_cast<char *>(AllocNoThrowPg(cxt, n + 1));
-		std::memcpy(s, lexeme.data() + parts[i].first, n);
+		std::memcpy(s, parts[i].data(), n);
 		s[n] = '\0';
 		res[i].lexeme = s;
 		res[i].flags = i > 0 ? TSL_ADDPOS : 0;
@@ -284,4 +274,16 @@ SHINJP_FUNCTION(shinjp_ja_rank)
 		rank /= 1.0 + std::log(1.0 + static_cast<double>(chars));
 	}
 	PG_RETURN_FLOAT4(static_cast<float4>(rank));
+}
+
+/*
+ * shinjp.ja_tsquery(query text) → tsquery: a web-search style query (words, "phrases", -negation, or)
+ * for the shinjp.japanese configuration; hiragana-only terms also match their katakana spelling.
+ */
+SHINJP_FUNCTION(shinjp_ja_tsquery)
+{
+	RequireUtf8();
+	std::string built = shinjp::ts::BuildJaTsQuery(TextArgView(fcinfo, 0));
+	const char *cstr = built.c_str();
+	return shinjp::pg::Call([&] { return DirectFunctionCall1(tsqueryin, CStringGetDatum(cstr)); });
 }

@@ -197,3 +197,52 @@ TEST(JaParserSegment, CaseParticlesAreCutOffKanjiWords)
 }
 
 }  // namespace
+
+#include "jatext/tsquery_build.hpp"
+
+namespace {
+
+using shinjp::ts::BuildJaTsQuery;
+
+TEST(JaParserTsQuery, WordsPhrasesNegationOr)
+{
+	EXPECT_EQ(BuildJaTsQuery("京都"), "('京都')");
+	EXPECT_EQ(BuildJaTsQuery("京都 or 大阪 -東京"), "(('京都') | ('大阪')) & !('東京')");
+	EXPECT_EQ(BuildJaTsQuery("\"京都では\""), "('京都' <-> 'で' <-> 'は')");
+	EXPECT_EQ(BuildJaTsQuery("京都\xE3\x80\x80大阪"), "('京都') & ('大阪')");  // ideographic space separates
+}
+
+TEST(JaParserTsQuery, HiraganaTermsAlsoMatchTheirKatakanaSpelling)
+{
+	std::string q = BuildJaTsQuery("こんぴゅーたー");
+	EXPECT_NE(q.find("'こんぴゅーたー'"), std::string::npos) << q;
+}
+
+TEST(JaParserTsQuery, EmptyAndSymbolOnlyQueries)
+{
+	EXPECT_EQ(BuildJaTsQuery(""), "");
+	EXPECT_EQ(BuildJaTsQuery("   "), "");
+	EXPECT_EQ(BuildJaTsQuery("「」！ or"), "");
+	EXPECT_EQ(BuildJaTsQuery("\""), "");
+	EXPECT_EQ(BuildJaTsQuery("-"), "");
+}
+
+TEST(JaParserTsQuery, OperandsAreQuoted)
+{
+	EXPECT_EQ(BuildJaTsQuery("it's"), "('it''s')");
+}
+
+TEST(JaParserLexemes, LongLexemesAreCutBelowPostgresLimit)
+{
+	std::vector<std::string> out;
+	shinjp::ts::TokenLexemes(std::string(5000, 'A'), &out);
+	ASSERT_EQ(out.size(), 3u);
+	for (const std::string &l : out)
+		EXPECT_LE(l.size(), shinjp::ts::kMaxLexemeBytes);
+	EXPECT_EQ(out[0], std::string(2047, 'a'));
+	out.clear();
+	shinjp::ts::TokenLexemes("\xEF\xB8\x8F", &out);  // a lone variation selector normalises to nothing
+	EXPECT_TRUE(out.empty());
+}
+
+}  // namespace
