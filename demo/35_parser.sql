@@ -10,10 +10,10 @@ COPY ja_demo FROM :'corpus' WITH (FORMAT text, HEADER true);
 CREATE INDEX ja_demo_fts ON ja_demo USING gin (to_tsvector('shinjp.japanese', body));
 ANALYZE ja_demo;
 
--- Word search with ts_rank and ts_headline: the katakana query also finds half-width and hiragana-folded spellings.
+-- Word search typed in hiragana (shinjp.ja_tsquery also tries the katakana spelling), with ts_rank and ts_headline.
 SELECT id, round(ts_rank(to_tsvector('shinjp.japanese', body), q)::numeric, 3) AS rank,
        ts_headline('shinjp.japanese', body, q, 'StartSel=[, StopSel=], MaxWords=12, MinWords=4') AS headline
-  FROM ja_demo, plainto_tsquery('shinjp.japanese', 'コンピューター') AS q
+  FROM ja_demo, shinjp.ja_tsquery('こんぴゅーたー') AS q
  WHERE to_tsvector('shinjp.japanese', body) @@ q
  ORDER BY rank DESC, id LIMIT 5;
 

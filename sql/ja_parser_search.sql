@@ -12,9 +12,9 @@ CREATE INDEX ja_docs_fts ON ja_docs USING gin (to_tsvector('shinjp.japanese', bo
 SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ plainto_tsquery('shinjp.japanese', 'コンピューター') ORDER BY id;
 SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ websearch_to_tsquery('shinjp.japanese', 'SUSHI or 寺') ORDER BY id;
 SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ phraseto_tsquery('shinjp.japanese', 'コーヒーを飲み') ORDER BY id;
--- shinjp.ja_tsquery: web-search syntax; a hiragana query also finds the katakana word
+-- shinjp.ja_tsquery: web-search syntax; a hiragana query also finds the katakana word (the spelling cut into fewer words wins)
 INSERT INTO ja_docs VALUES (7, 'ラーメンを食べた後でコーヒー'), (8, '大阪の寿司を食べた');
-SELECT shinjp.ja_tsquery('こんぴゅーたー') AS hiragana_query;
+SELECT shinjp.ja_tsquery('こんぴゅーたー') AS hiragana_query, shinjp.ja_tsquery('すし') AS native_word;
 SELECT shinjp.ja_tsquery('京都 or 大阪 -東京 "寿司を食べ"') AS syntax;
 SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('こんぴゅーたー') ORDER BY id;
 SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('らーめん こーひー') ORDER BY id;

@@ -145,6 +145,18 @@ TermQuery(const Term &t)
 	}
 	if (variants.empty())
 		return {};
+	/*
+	 * Keep the spelling ICU knows best: the one cut into the fewest words.  A loanword typed in
+	 * hiragana falls apart into single characters (こん|ぴ|ゅ|ー|た|ー) whose lexemes would match
+	 * and be highlighted anywhere; its katakana spelling is one word.  A native word (すし) is the
+	 * other way round.
+	 */
+	std::size_t fewest = variants[0].size();
+	for (const auto &v : variants)
+		fewest = std::min(fewest, v.size());
+	variants.erase(std::remove_if(variants.begin(), variants.end(),
+	                              [&](const std::vector<std::string> &v) { return v.size() != fewest; }),
+	               variants.end());
 	std::string out = t.negated ? "!(" : "(";
 	for (std::size_t v = 0; v < variants.size(); v++) {
 		if (v > 0)

@@ -24,8 +24,9 @@ void TokenLexemes(std::string_view token, std::vector<std::string> *out);
  * The tsquery text (tsquery input syntax) for a web-search style query against shinjp.japanese:
  * whitespace-separated terms are ANDed, "quoted text" is one phrase, a leading - negates a term,
  * the word or (any case) between two terms ORs them.  Each term becomes the phrase of its words'
- * lexemes (a <-> b); a term of hiragana only also matches its katakana spelling, segmented as
- * katakana (こんぴゅーたー finds コンピューター, which ICU keeps as one word).  Terms without lexemes
+ * lexemes (a <-> b).  A term of hiragana only is also segmented in katakana, and the spelling cut
+ * into fewer words wins (both on a tie): こんぴゅーたー finds コンピューター, which ICU keeps as one word,
+ * while すし stays すし.  Terms without lexemes
  * (symbols) are dropped; the result is empty when nothing is left.
  */
 std::string BuildJaTsQuery(std::string_view query);
