@@ -82,11 +82,22 @@ CachedQuery(FunctionCallInfo fcinfo, std::string_view query_text, bool literal)
 	return cache->query;
 }
 
+/* Reused across calls so that a recheck does not allocate per row; trimmed after huge documents. */
+std::u32string *g_doc_buffer = nullptr;
+
 bool
 DocumentMatches(FunctionCallInfo fcinfo, bool literal)
 {
 	const SearchQuery &q = CachedQuery(fcinfo, TextArg(fcinfo, 1), literal);
-	return q.Matches(shinjp::ts::Normalize(TextArg(fcinfo, 0)));
+	if (g_doc_buffer == nullptr)
+		g_doc_buffer = new std::u32string();
+	shinjp::ts::NormalizeCodepoints(TextArg(fcinfo, 0), g_doc_buffer, nullptr);
+	bool match = q.Matches(std::u32string_view(*g_doc_buffer));
+	if (g_doc_buffer->capacity() > (1u << 20)) {
+		g_doc_buffer->clear();
+		g_doc_buffer->shrink_to_fit();
+	}
+	return match;
 }
 
 }  // namespace

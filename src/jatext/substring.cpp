@@ -251,7 +251,7 @@ SearchQuery::Parse(std::string_view user_text)
 			std::string kana = Normalize(RomajiToKana(word, &complete));
 			if (complete && kana != word)
 				q.AddAlternative(item.term, kana);
-		} else if (word_cps.size() >= 3 && IsHiraganaWord(word_cps))
+		} else if (word_cps.size() >= 2 && IsHiraganaWord(word_cps))
 			for (const std::u32string &v : LongVowelVariants(word_cps))
 				q.AddAlternative(item.term, ToUtf8(v, 0, v.size()));
 		items.push_back(std::move(item));
@@ -303,6 +303,12 @@ SearchQuery::NeedsFullScan() const
 bool
 SearchQuery::Matches(std::string_view doc) const
 {
+	return Matches(ToCodepoints(doc));
+}
+
+bool
+SearchQuery::Matches(std::u32string_view doc) const
+{
 	if (clauses.empty())
 		return false;
 	for (const auto &clause : clauses) {
@@ -310,8 +316,7 @@ SearchQuery::Matches(std::string_view doc) const
 		for (const Term &t : clause) {
 			bool found = false;
 			for (const Alternative &a : t.alts) {
-				if (a.utf8.empty() ||
-				    memmem(doc.data(), doc.size(), a.utf8.data(), a.utf8.size()) != nullptr) {
+				if (doc.find(a.cps) != std::u32string_view::npos) {
 					found = true;
 					break;
 				}

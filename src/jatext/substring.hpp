@@ -15,7 +15,7 @@
  *   words separated by spaces are ANDed; "or" / "|" between two items ORs them (binds tighter than
  *   AND); -word or -"phrase" negates; "quoted phrases" are matched literally (spaces included).
  *   An unquoted word of romaji letters also matches its kana reading (romaji.hpp); an unquoted
- *   all-kana word of 3+ characters also matches with ー inserted where one may be missing
+ *   all-kana word of 2+ characters also matches with ー inserted where one may be missing
  *   (こんぴゅた finds コンピューター).  SearchQuery::Literal is one exact needle (the &@ operator).
  */
 #pragma once
@@ -75,8 +75,9 @@ class SearchQuery {
 
 	/* True when a matching row need not contain any key (negations only, empty needle). */
 	bool NeedsFullScan() const;
-	/* Exact evaluation against a document's normalised text. */
+	/* Exact evaluation against a document's normalised text (UTF-8 or code points). */
 	bool Matches(std::string_view normalised_doc) const;
+	bool Matches(std::u32string_view normalised_doc) const;
 	/* Evaluation from key presence (one Ternary per key): kTrue, kFalse, or kMaybe (recheck). */
 	Ternary Consistent(const uint8_t *key_state) const;
 	/* A readable form, e.g.  "東京" & ("とうきょう" | "toukyou") & !"大阪". */
