@@ -117,6 +117,9 @@ class Emitter {
 		Put(c, src);
 	}
 
+	/* A character that no kana rule touches. */
+	void Plain(char32_t c, uint32_t src) { Put(c, src); }
+
   private:
 	void Put(char32_t c, uint32_t src)
 	{
@@ -127,6 +130,26 @@ class Emitter {
 	std::u32string *out_;
 	std::vector<uint32_t> *offsets_;
 };
+
+/* DecodeUtf8 with the ASCII and well-formed 3-byte cases inline (most Japanese text). */
+inline size_t
+Decode(const char *s, size_t n, size_t i, char32_t *cp)
+{
+	auto b0 = static_cast<unsigned char>(s[i]);
+	if (b0 < 0x80) {
+		*cp = b0;
+		return 1;
+	}
+	if ((b0 & 0xF0) == 0xE0 && i + 2 < n) {
+		auto b1 = static_cast<unsigned char>(s[i + 1]), b2 = static_cast<unsigned char>(s[i + 2]);
+		char32_t v = (char32_t(b0 & 0x0F) << 12) | (char32_t(b1 & 0x3F) << 6) | (b2 & 0x3F);
+		if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 && v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) {
+			*cp = v;
+			return 3;
+		}
+	}
+	return DecodeUtf8(s, n, i, cp);
+}
 
 void
 AppendUtf16(std::vector<UChar> &buf, char32_t c)
@@ -229,7 +252,7 @@ NormalizeCodepoints(std::string_view utf8, std::u32string *out, std::vector<uint
 	std::vector<UChar> src16, dst16;
 	size_t i = 0;
 	char32_t c;
-	size_t len = n ? DecodeUtf8(s, n, 0, &c) : 0;
+	size_t len = n ? Decode(s, n, 0, &c) : 0;
 	size_t polled = 0;
 	while (i < n) {
 		if (i - polled > (1u << 16)) {
@@ -241,18 +264,23 @@ NormalizeCodepoints(std::string_view utf8, std::u32string *out, std::vector<uint
 		char32_t next = 0;
 		size_t next_len = 0;
 		if (j < n)
-			next_len = DecodeUtf8(s, n, j, &next);
+			next_len = Decode(s, n, j, &next);
 		if (IsFast(c) && (j >= n || BoundaryBefore(next))) {
-			if (c >= 'A' && c <= 'Z')
-				c += 'a' - 'A';
-			emit.Emit(c, static_cast<uint32_t>(i));
+			if (c >= 0x4E00 || (c >= 0x3041 && c <= 0x3096) || (c >= 'a' && c <= 'z'))
+				emit.Plain(c, static_cast<uint32_t>(i)); /* no rule applies: kanji, hiragana, a-z */
+			else if (c >= 0x30A1 && c <= 0x30F6)
+				emit.Plain(c - 0x60, static_cast<uint32_t>(i)); /* katakana → hiragana */
+			else if (c >= 'A' && c <= 'Z')
+				emit.Plain(c + ('a' - 'A'), static_cast<uint32_t>(i));
+			else
+				emit.Emit(c, static_cast<uint32_t>(i));
 		} else {
 			src16.clear();
 			AppendUtf16(src16, c);
 			while (j < n && !BoundaryBefore(next)) {
 				AppendUtf16(src16, next);
 				j += next_len;
-				next_len = j < n ? DecodeUtf8(s, n, j, &next) : 0;
+				next_len = j < n ? Decode(s, n, j, &next) : 0;
 			}
 			UErrorCode status = U_ZERO_ERROR;
 			dst16.resize(src16.size() * 4 + 16);

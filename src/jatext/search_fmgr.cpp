@@ -31,8 +31,10 @@ using shinjp::ts::SearchQuery;
 std::string_view
 TextArg(FunctionCallInfo fcinfo, int n)
 {
-	text *t = shinjp::pg::Call([&] { return PG_GETARG_TEXT_PP(n); });
-	return std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	auto *v = reinterpret_cast<struct varlena *>(DatumGetPointer(PG_GETARG_DATUM(n)));
+	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v)) /* only then can detoasting fail */
+		v = shinjp::pg::Call([&] { return pg_detoast_datum_packed(v); });
+	return std::string_view(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
 }
 
 Datum
