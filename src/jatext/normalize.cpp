@@ -35,12 +35,16 @@ LoadNormalizers()
 	g_nfkc_cf = nfkc_cf;
 }
 
-/* Characters whose NFKC_Casefold image is themselves (or ASCII lower-case) and that never combine. */
+/*
+ * Characters that never combine with their neighbours and whose NFKC_Casefold image is themselves,
+ * ASCII lower case (A-Z), or their ASCII counterpart (full-width ！..～, U+FF01..FF5E → U+0021..007E).
+ */
 inline bool
 IsFast(char32_t c)
 {
-	return c < 0x80 || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC ||
-	       (c >= 0x4E00 && c <= 0x9FFF);
+	return c < 0x80 || (c >= 0x3001 && c <= 0x3011) || (c >= 0x3041 && c <= 0x3096) ||
+	       (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC || (c >= 0x4E00 && c <= 0x9FFF) ||
+	       (c >= 0xFF01 && c <= 0xFF5E);
 }
 
 inline bool
@@ -266,13 +270,16 @@ NormalizeCodepoints(std::string_view utf8, std::u32string *out, std::vector<uint
 		if (j < n)
 			next_len = Decode(s, n, j, &next);
 		if (IsFast(c) && (j >= n || BoundaryBefore(next))) {
-			if (c >= 0x4E00 || (c >= 0x3041 && c <= 0x3096) || (c >= 'a' && c <= 'z'))
+			if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3041 && c <= 0x3096) || (c >= 'a' && c <= 'z'))
 				emit.Plain(c, static_cast<uint32_t>(i)); /* no rule applies: kanji, hiragana, a-z */
 			else if (c >= 0x30A1 && c <= 0x30F6)
 				emit.Plain(c - 0x60, static_cast<uint32_t>(i)); /* katakana → hiragana */
 			else if (c >= 'A' && c <= 'Z')
 				emit.Plain(c + ('a' - 'A'), static_cast<uint32_t>(i));
-			else
+			else if (c >= 0xFF01 && c <= 0xFF5E) { /* full-width ASCII: NFKC, then case folding */
+				c -= 0xFEE0;
+				emit.Emit(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c, static_cast<uint32_t>(i));
+			} else
 				emit.Emit(c, static_cast<uint32_t>(i));
 		} else {
 			src16.clear();
