@@ -89,12 +89,19 @@ Unvoiced(char32_t c)
 /* Applies the kana rules to NFKC_Casefold output and emits code points with their source offsets. */
 class Emitter {
   public:
-	Emitter(std::u32string *out, std::vector<uint32_t> *offsets) : out_(out), offsets_(offsets) {}
+	/* Writes into *out, sized ahead and trimmed by Finish(), so the hot path does no capacity dance. */
+	Emitter(std::u32string *out, std::vector<uint32_t> *offsets, size_t size_hint) : out_(out), offsets_(offsets)
+	{
+		out_->resize(size_hint + 16);
+		buf_ = &(*out_)[0];
+		cap_ = out_->size();
+	}
+	void Finish() { out_->resize(len_); }
 
 	void Emit(char32_t c, uint32_t src)
 	{
 		if (IsSpaceOrControl(c)) {
-			if (!out_->empty() && out_->back() == U' ')
+			if (len_ > 0 && buf_[len_ - 1] == U' ')
 				return;
 			Put(U' ', src);
 			return;
@@ -103,7 +110,7 @@ class Emitter {
 			c -= 0x60;
 		else if (c == 0x30FD || c == 0x30FE) /* ヽヾ → ゝゞ */
 			c -= 0x60;
-		char32_t prev = out_->empty() ? 0 : out_->back();
+		char32_t prev = len_ > 0 ? buf_[len_ - 1] : 0;
 		if (IsDashOrWave(c) && IsKana(prev)) {
 			Put(0x30FC, src);
 			return;
@@ -127,11 +134,19 @@ class Emitter {
   private:
 	void Put(char32_t c, uint32_t src)
 	{
-		out_->push_back(c);
+		if (len_ == cap_) {
+			out_->resize(cap_ * 2);
+			buf_ = &(*out_)[0];
+			cap_ = out_->size();
+		}
+		buf_[len_++] = c;
 		if (offsets_)
 			offsets_->push_back(src);
 	}
 	std::u32string *out_;
+	char32_t *buf_;
+	size_t len_ = 0;
+	size_t cap_;
 	std::vector<uint32_t> *offsets_;
 };
 
@@ -244,13 +259,11 @@ NormalizeCodepoints(std::string_view utf8, std::u32string *out, std::vector<uint
 		throw Error(sqlstate::kProgramLimitExceeded, "text too long to normalise",
 		            "The text has " + std::to_string(utf8.size()) + " bytes.",
 		            "Normalise texts of at most 4 GB.");
-	out->clear();
-	out->reserve(utf8.size() / 2 + 1);
 	if (source_offsets) {
 		source_offsets->clear();
 		source_offsets->reserve(utf8.size() / 2 + 1);
 	}
-	Emitter emit(out, source_offsets);
+	Emitter emit(out, source_offsets, utf8.size() / 2);
 	const char *s = utf8.data();
 	const size_t n = utf8.size();
 	std::vector<UChar> src16, dst16;
@@ -315,6 +328,7 @@ NormalizeCodepoints(std::string_view utf8, std::u32string *out, std::vector<uint
 		c = next;
 		len = next_len;
 	}
+	emit.Finish();
 }
 
 std::string
