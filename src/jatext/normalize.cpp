@@ -35,12 +35,16 @@ LoadNormalizers()
 	g_nfkc_cf = nfkc_cf;
 }
 
-/* Characters whose NFKC_Casefold image is themselves (or ASCII lower-case) and that never combine. */
+/*
+ * Characters that never combine with their neighbours and whose NFKC_Casefold image is themselves,
+ * ASCII lower case (A-Z), or their ASCII counterpart (full-width ！..～, U+FF01..FF5E → U+0021..007E).
+ */
 inline bool
 IsFast(char32_t c)
 {
-	return c < 0x80 || (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC ||
-	       (c >= 0x4E00 && c <= 0x9FFF);
+	return c < 0x80 || (c >= 0x3001 && c <= 0x3011) || (c >= 0x3041 && c <= 0x3096) ||
+	       (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC || (c >= 0x4E00 && c <= 0x9FFF) ||
+	       (c >= 0xFF01 && c <= 0xFF5E);
 }
 
 inline bool
@@ -85,12 +89,19 @@ Unvoiced(char32_t c)
 /* Applies the kana rules to NFKC_Casefold output and emits code points with their source offsets. */
 class Emitter {
   public:
-	Emitter(std::u32string *out, std::vector<uint32_t> *offsets) : out_(out), offsets_(offsets) {}
+	/* Writes into *out, sized ahead and trimmed by Finish(), so the hot path does no capacity dance. */
+	Emitter(std::u32string *out, std::vector<uint32_t> *offsets, size_t size_hint) : out_(out), offsets_(offsets)
+	{
+		out_->resize(size_hint + 16);
+		buf_ = &(*out_)[0];
+		cap_ = out_->size();
+	}
+	void Finish() { out_->resize(len_); }
 
 	void Emit(char32_t c, uint32_t src)
 	{
 		if (IsSpaceOrControl(c)) {
-			if (!out_->empty() && out_->back() == U' ')
+			if (len_ > 0 && buf_[len_ - 1] == U' ')
 				return;
 			Put(U' ', src);
 			return;
@@ -99,7 +110,7 @@ class Emitter {
 			c -= 0x60;
 		else if (c == 0x30FD || c == 0x30FE) /* ヽヾ → ゝゞ */
 			c -= 0x60;
-		char32_t prev = out_->empty() ? 0 : out_->back();
+		char32_t prev = len_ > 0 ? buf_[len_ - 1] : 0;
 		if (IsDashOrWave(c) && IsKana(prev)) {
 			Put(0x30FC, src);
 			return;
@@ -117,16 +128,47 @@ class Emitter {
 		Put(c, src);
 	}
 
+	/* A character that no kana rule touches. */
+	void Plain(char32_t c, uint32_t src) { Put(c, src); }
+
   private:
 	void Put(char32_t c, uint32_t src)
 	{
-		out_->push_back(c);
+		if (len_ == cap_) {
+			out_->resize(cap_ * 2);
+			buf_ = &(*out_)[0];
+			cap_ = out_->size();
+		}
+		buf_[len_++] = c;
 		if (offsets_)
 			offsets_->push_back(src);
 	}
 	std::u32string *out_;
+	char32_t *buf_;
+	size_t len_ = 0;
+	size_t cap_;
 	std::vector<uint32_t> *offsets_;
 };
+
+/* DecodeUtf8 with the ASCII and well-formed 3-byte cases inline (most Japanese text). */
+inline size_t
+Decode(const char *s, size_t n, size_t i, char32_t *cp)
+{
+	auto b0 = static_cast<unsigned char>(s[i]);
+	if (b0 < 0x80) {
+		*cp = b0;
+		return 1;
+	}
+	if ((b0 & 0xF0) == 0xE0 && i + 2 < n) {
+		auto b1 = static_cast<unsigned char>(s[i + 1]), b2 = static_cast<unsigned char>(s[i + 2]);
+		char32_t v = (char32_t(b0 & 0x0F) << 12) | (char32_t(b1 & 0x3F) << 6) | (b2 & 0x3F);
+		if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 && v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) {
+			*cp = v;
+			return 3;
+		}
+	}
+	return DecodeUtf8(s, n, i, cp);
+}
 
 void
 AppendUtf16(std::vector<UChar> &buf, char32_t c)
@@ -217,19 +259,17 @@ NormalizeCodepoints(std::string_view utf8, std::u32string *out, std::vector<uint
 		throw Error(sqlstate::kProgramLimitExceeded, "text too long to normalise",
 		            "The text has " + std::to_string(utf8.size()) + " bytes.",
 		            "Normalise texts of at most 4 GB.");
-	out->clear();
-	out->reserve(utf8.size() / 2 + 1);
 	if (source_offsets) {
 		source_offsets->clear();
 		source_offsets->reserve(utf8.size() / 2 + 1);
 	}
-	Emitter emit(out, source_offsets);
+	Emitter emit(out, source_offsets, utf8.size() / 2);
 	const char *s = utf8.data();
 	const size_t n = utf8.size();
 	std::vector<UChar> src16, dst16;
 	size_t i = 0;
 	char32_t c;
-	size_t len = n ? DecodeUtf8(s, n, 0, &c) : 0;
+	size_t len = n ? Decode(s, n, 0, &c) : 0;
 	size_t polled = 0;
 	while (i < n) {
 		if (i - polled > (1u << 16)) {
@@ -241,18 +281,26 @@ NormalizeCodepoints(std::string_view utf8, std::u32string *out, std::vector<uint
 		char32_t next = 0;
 		size_t next_len = 0;
 		if (j < n)
-			next_len = DecodeUtf8(s, n, j, &next);
+			next_len = Decode(s, n, j, &next);
 		if (IsFast(c) && (j >= n || BoundaryBefore(next))) {
-			if (c >= 'A' && c <= 'Z')
-				c += 'a' - 'A';
-			emit.Emit(c, static_cast<uint32_t>(i));
+			if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3041 && c <= 0x3096) || (c >= 'a' && c <= 'z'))
+				emit.Plain(c, static_cast<uint32_t>(i)); /* no rule applies: kanji, hiragana, a-z */
+			else if (c >= 0x30A1 && c <= 0x30F6)
+				emit.Plain(c - 0x60, static_cast<uint32_t>(i)); /* katakana → hiragana */
+			else if (c >= 'A' && c <= 'Z')
+				emit.Plain(c + ('a' - 'A'), static_cast<uint32_t>(i));
+			else if (c >= 0xFF01 && c <= 0xFF5E) { /* full-width ASCII: NFKC, then case folding */
+				c -= 0xFEE0;
+				emit.Emit(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c, static_cast<uint32_t>(i));
+			} else
+				emit.Emit(c, static_cast<uint32_t>(i));
 		} else {
 			src16.clear();
 			AppendUtf16(src16, c);
 			while (j < n && !BoundaryBefore(next)) {
 				AppendUtf16(src16, next);
 				j += next_len;
-				next_len = j < n ? DecodeUtf8(s, n, j, &next) : 0;
+				next_len = j < n ? Decode(s, n, j, &next) : 0;
 			}
 			UErrorCode status = U_ZERO_ERROR;
 			dst16.resize(src16.size() * 4 + 16);
@@ -280,6 +328,7 @@ NormalizeCodepoints(std::string_view utf8, std::u32string *out, std::vector<uint
 		c = next;
 		len = next_len;
 	}
+	emit.Finish();
 }
 
 std::string
