@@ -20,6 +20,10 @@ SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_t
 SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('らーめん こーひー') ORDER BY id;
 SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('"寿司を食べた" or 京都 -東京') ORDER BY id;
 SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('ＳＵＳＨＩ') ORDER BY id;
+-- romaji terms (shinjp.romaji_to_kana) also search their kana spelling; English words still match as typed
+SELECT shinjp.ja_tsquery('konpyu-ta- sushi') AS romaji;
+SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('konpyu-ta-') ORDER BY id;
+SELECT id FROM ja_docs WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('ra-men -sushi') ORDER BY id;
 -- quotes and backslashes are quoted in the tsquery; symbol-only and empty queries give an empty tsquery
 SELECT shinjp.ja_tsquery(E'it''s a\\b') AS quoted;
 SELECT shinjp.ja_tsquery('「」！') AS symbols, shinjp.ja_tsquery('') AS empty, shinjp.ja_tsquery(' or ') AS only_or;

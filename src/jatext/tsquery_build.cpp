@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "jatext/normalize.hpp"
+#include "jatext/romaji.hpp"
 #include "jatext/segment.hpp"
 
 namespace shinjp::ts {
@@ -128,35 +129,68 @@ AppendOperand(std::string &out, const std::string &lexeme)
 	out += '\'';
 }
 
-/* The tsquery of one term, or "" when it has no lexemes. */
+/* The lexemes of a text's word tokens, in order. */
+std::vector<std::string>
+TextLexemes(std::string_view text)
+{
+	std::vector<std::string> lexemes;
+	LexemeSink sink(text, &lexemes);
+	Segment(text, sink);
+	return lexemes;
+}
+
+/* True when text is ASCII letters, '-' and "'" only, with at least one letter (a romaji candidate). */
+bool
+RomajiCandidate(std::string_view text)
+{
+	bool letter = false;
+	for (char c : text) {
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			letter = true;
+		else if (c != '-' && c != '\'')
+			return false;
+	}
+	return letter;
+}
+
+/*
+ * The tsquery of one term, or "" when it has no lexemes.  Variants: the term as typed; for a term of
+ * hiragana (or of romaji that converts completely to hiragana) the kana spelling ICU cuts into the
+ * fewest words, of the hiragana and the katakana one (both on a tie).  A loanword typed in hiragana
+ * falls apart into single characters (こん|ぴ|ゅ|ー|た|ー) whose lexemes would match and be
+ * highlighted anywhere; its katakana spelling is one word.  A native word (すし) is the other way round.
+ */
 std::string
 TermQuery(const Term &t)
 {
 	std::vector<std::vector<std::string>> variants;
-	std::vector<std::string> spellings = {t.text};
-	if (HiraganaOnly(t.text))
-		spellings.push_back(ToKatakana(t.text));
-	for (const std::string &s : spellings) {
-		std::vector<std::string> lexemes;
-		LexemeSink sink(s, &lexemes);
-		Segment(s, sink);
-		if (!lexemes.empty() && std::find(variants.begin(), variants.end(), lexemes) == variants.end())
-			variants.push_back(std::move(lexemes));
+	std::vector<std::string> typed = TextLexemes(t.text);
+	std::string hiragana;
+	if (HiraganaOnly(t.text)) {
+		hiragana = t.text;
+	} else if (RomajiCandidate(t.text)) {
+		bool complete = false;
+		std::string kana = RomajiToKana(t.text, &complete);
+		if (complete && HiraganaOnly(kana))
+			hiragana = kana;
 	}
+	std::vector<std::vector<std::string>> kana_variants;
+	if (!hiragana.empty()) {
+		kana_variants.push_back(TextLexemes(hiragana));
+		kana_variants.push_back(TextLexemes(ToKatakana(hiragana)));
+		std::size_t fewest = std::min(kana_variants[0].size(), kana_variants[1].size());
+		kana_variants.erase(std::remove_if(kana_variants.begin(), kana_variants.end(),
+		                                   [&](const std::vector<std::string> &v) { return v.size() != fewest; }),
+		                    kana_variants.end());
+	}
+	/* a hiragana term is its own hiragana variant: the fewest-words choice replaces it */
+	if (hiragana != t.text && !typed.empty())
+		variants.push_back(std::move(typed));
+	for (auto &v : kana_variants)
+		if (!v.empty() && std::find(variants.begin(), variants.end(), v) == variants.end())
+			variants.push_back(std::move(v));
 	if (variants.empty())
 		return {};
-	/*
-	 * Keep the spelling ICU knows best: the one cut into the fewest words.  A loanword typed in
-	 * hiragana falls apart into single characters (こん|ぴ|ゅ|ー|た|ー) whose lexemes would match
-	 * and be highlighted anywhere; its katakana spelling is one word.  A native word (すし) is the
-	 * other way round.
-	 */
-	std::size_t fewest = variants[0].size();
-	for (const auto &v : variants)
-		fewest = std::min(fewest, v.size());
-	variants.erase(std::remove_if(variants.begin(), variants.end(),
-	                              [&](const std::vector<std::string> &v) { return v.size() != fewest; }),
-	               variants.end());
 	std::string out = t.negated ? "!(" : "(";
 	for (std::size_t v = 0; v < variants.size(); v++) {
 		if (v > 0)

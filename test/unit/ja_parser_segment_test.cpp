@@ -219,6 +219,13 @@ TEST(JaParserTsQuery, HiraganaTermsAlsoMatchTheirKatakanaSpelling)
 	EXPECT_EQ(BuildJaTsQuery("すし"), "('すし')");
 }
 
+TEST(JaParserTsQuery, RomajiTermsAlsoSearchTheirKana)
+{
+	EXPECT_EQ(BuildJaTsQuery("sushi"), "('sushi' | 'すし')");
+	EXPECT_EQ(BuildJaTsQuery("konpyu-ta-"), "('konpyu' <-> 'ta' | 'こんぴゅーたー')");
+	EXPECT_EQ(BuildJaTsQuery("xyz"), "('xyz')");  // not romaji: as typed only
+}
+
 TEST(JaParserTsQuery, EmptyAndSymbolOnlyQueries)
 {
 	EXPECT_EQ(BuildJaTsQuery(""), "");
