@@ -513,7 +513,24 @@ SplitAlnum(std::string_view text, const Span &s, std::vector<Span> &out)
 	out.push_back({start, s.end});
 }
 
-/* Rule 5: a word of four kanji is two words of two (意気投合 → 意気|投合, 情報処理 → 情報|処理). */
+/* Kanji that end a three-kanji compound as a suffix word (審判員 → 審判|員, 弁護士 → 弁護|士). */
+constexpr char kKanjiSuffixes[] = "員者的性化家所士長官県市区町村省庁局部課科室館場法論学業式型系製用中後前内外間上下側版党会団校線駅語人";
+/* Kanji that start a three-kanji compound as a prefix word (元首相 → 元|首相, 全世界 → 全|世界). */
+constexpr char kKanjiPrefixes[] = "元前各全新旧第同不非未無超再副総最";
+
+bool
+InKanjiList(const char *list, std::string_view text, std::size_t at)
+{
+	for (const char *p = list; *p; p += kKanaBytes)
+		if (text.compare(at, kKanaBytes, p, kKanaBytes) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Rule 5: a word of four kanji is two words of two (意気投合 → 意気|投合); a word of three kanji whose
+ * last (first) kanji is a common suffix (prefix) loses it (弁護士 → 弁護|士, 元首相 → 元|首相).
+ */
 void
 SplitKanjiCompounds(std::string_view text, std::vector<Span> &w, std::vector<Span> &out)
 {
@@ -521,11 +538,18 @@ SplitKanjiCompounds(std::string_view text, std::vector<Span> &w, std::vector<Spa
 	out.reserve(w.size() + 4);
 	for (Span &s : w) {
 		std::size_t chars = 0;
-		if (s.end - s.begin == 12 && Cls(text, s) == kCHan)
-			ClassesOf(text, s.begin, s.end, &chars); /* 4 BMP kanji, not 3 supplementary ones */
-		if (chars == 4) {
+		std::size_t len = s.end - s.begin;
+		if ((len == 12 || len == 9) && Cls(text, s) == kCHan)
+			ClassesOf(text, s.begin, s.end, &chars); /* BMP kanji only, not supplementary ones */
+		if (chars == 4 && len == 12) {
 			out.push_back({s.begin, s.begin + 6, kCHan});
 			out.push_back({s.begin + 6, s.end, kCHan});
+		} else if (chars == 3 && len == 9 && InKanjiList(kKanjiSuffixes, text, s.begin + 6)) {
+			out.push_back({s.begin, s.begin + 6, kCHan});
+			out.push_back({s.begin + 6, s.end, kCHan});
+		} else if (chars == 3 && len == 9 && InKanjiList(kKanjiPrefixes, text, s.begin)) {
+			out.push_back({s.begin, s.begin + 3, kCHan});
+			out.push_back({s.begin + 3, s.end, kCHan});
 		} else
 			out.push_back(s);
 	}

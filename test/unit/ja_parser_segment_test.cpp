@@ -92,6 +92,8 @@ TEST(JaParserSegment, RulesSplitFunctionWordsAndJoinSokuon)
 TEST(JaParserSegment, FourKanjiCompoundSplitsInTwo)
 {
 	EXPECT_EQ(Joined(SegmentAll("意気投合")), "意気|投合|");
+	EXPECT_EQ(Joined(SegmentAll("弁護士")), "弁護|士|");
+	EXPECT_EQ(Joined(SegmentAll("元首相")), "元|首相|");
 }
 
 TEST(JaParserSegment, EmojiSequencesStayWhole)
