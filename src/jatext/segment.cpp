@@ -269,7 +269,7 @@ constexpr const char *const kSplitHiragana[] = {
 	"ませ|ん", "でし|た", "だっ|た", "なっ|た", "なっ|て", "た|ん", "た|より", "もの|の", "で|あり", "で|ある",
 	"と|して", "に|おい|て", "に|おける", "に|対し", "から|は", "まで|に", "と|か", "な|ど|の",
 	"に|とっ|て", "に|まつわる", "あり|ま", "に|対し|て", "に|関し", "に|関する", "に|関して",
-	"その|後", "中|で|も", "一|つ", "ん|で", "て|く",
+	"その|後", "中|で|も", "一|つ", "ん|で", "て|く", "に|かけ|て",
 };
 
 /* Case particles that ICU glues to a preceding kanji word (共に, 時に) or a following one (に関し). */
@@ -467,6 +467,25 @@ CutParticles(std::string_view text, std::vector<Span> &w, std::vector<Span> &out
 	w.swap(out);
 }
 
+/* Kanji numerals, which take counters rather than okurigana (一|つ stays apart). */
+constexpr char kKanjiNumerals[] = "一二三四五六七八九十百千万何幾";
+/* A-row kana that end a verb stem before the passive れ (わ か さ た ま ば が ら). */
+constexpr char kPassiveStems[] = "わかさたまばがら";
+
+/* Kanji that end a three-kanji compound as a suffix word (審判員 → 審判|員, 弁護士 → 弁護|士). */
+constexpr char kKanjiSuffixes[] = "員者的性化家所士長官県市区町村省庁局部課科室館場法論学業式型系製用中後前内外間上下側版党会団校線駅語人";
+/* Kanji that start a three-kanji compound as a prefix word (元首相 → 元|首相, 全世界 → 全|世界). */
+constexpr char kKanjiPrefixes[] = "元前各全新旧第同不非未無超再副総最";
+
+bool
+InKanjiList(const char *list, std::string_view text, std::size_t at)
+{
+	for (const char *p = list; *p; p += kKanaBytes)
+		if (text.compare(at, kKanaBytes, p, kKanaBytes) == 0)
+			return true;
+	return false;
+}
+
 /*
  * Rule 7: a one-kanji word followed by one hiragana that is not a particle is a verb or adjective
  * stem with its okurigana (食|べ → 食べ, 貫|き → 貫き).
@@ -476,14 +495,25 @@ JoinOkurigana(std::string_view text, std::vector<Span> &w, std::vector<Span> &ou
 {
 	out.clear();
 	out.reserve(w.size());
-	for (Span &s : w) {
-		if (!out.empty() && out.back().end == s.begin && s.end - s.begin == kKanaBytes &&
-		    out.back().end - out.back().begin == kKanaBytes &&
-		    Cls(text, out.back()) == kCHan && Cls(text, s) == kCHira && !IsParticleAt(text, s.begin) &&
-		    !StartsWith(text, s.begin, "や") && !StartsWith(text, s.begin, "か") && !StartsWith(text, s.begin, "な")) {
-			out.back().end = s.end;
-			out.back().cls = 0;
-			continue;
+	for (Span &s0 : w) {
+		Span s = s0;
+		if (!out.empty() && out.back().end == s.begin && out.back().end - out.back().begin == kKanaBytes &&
+		    Cls(text, out.back()) == kCHan && !InKanjiList(kKanjiNumerals, text, out.back().begin) &&
+		    Cls(text, s) == kCHira) {
+			std::size_t len = s.end - s.begin;
+			if (len == kKanaBytes && !IsParticleAt(text, s.begin) && !StartsWith(text, s.begin, "や") &&
+			    !StartsWith(text, s.begin, "か") && !StartsWith(text, s.begin, "な")) {
+				out.back().end = s.end; /* 食|べ → 食べ */
+				out.back().cls = 0;
+				continue;
+			}
+			if (len == 2 * kKanaBytes && StartsWith(text, s.begin + kKanaBytes, "れ") &&
+			    InKanjiList(kPassiveStems, text, s.begin)) {
+				out.back().end += kKanaBytes; /* 行|われ → 行わ|れ (passive after an a-row ending) */
+				out.back().cls = 0;
+				s.begin += kKanaBytes;
+				s.cls = 0;
+			}
 		}
 		out.push_back(s);
 	}
@@ -513,19 +543,6 @@ SplitAlnum(std::string_view text, const Span &s, std::vector<Span> &out)
 	out.push_back({start, s.end});
 }
 
-/* Kanji that end a three-kanji compound as a suffix word (審判員 → 審判|員, 弁護士 → 弁護|士). */
-constexpr char kKanjiSuffixes[] = "員者的性化家所士長官県市区町村省庁局部課科室館場法論学業式型系製用中後前内外間上下側版党会団校線駅語人";
-/* Kanji that start a three-kanji compound as a prefix word (元首相 → 元|首相, 全世界 → 全|世界). */
-constexpr char kKanjiPrefixes[] = "元前各全新旧第同不非未無超再副総最";
-
-bool
-InKanjiList(const char *list, std::string_view text, std::size_t at)
-{
-	for (const char *p = list; *p; p += kKanaBytes)
-		if (text.compare(at, kKanaBytes, p, kKanaBytes) == 0)
-			return true;
-	return false;
-}
 
 /*
  * Rule 5: a word of four kanji is two words of two (意気投合 → 意気|投合); a word of three kanji whose

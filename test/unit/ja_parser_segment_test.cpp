@@ -195,6 +195,8 @@ namespace {
 TEST(JaParserSegment, CaseParticlesAreCutOffKanjiWords)
 {
 	EXPECT_EQ(Joined(SegmentAll("行動を共にする")), "行動|を|共|に|する|");
+	EXPECT_EQ(Joined(SegmentAll("使われた")), "使わ|れ|た|");
+	EXPECT_EQ(Joined(SegmentAll("一つに")), "一|つ|に|");
 	EXPECT_EQ(Joined(SegmentAll("経緯に関し")), "経緯|に|関し|");
 }
 
