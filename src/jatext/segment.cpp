@@ -153,8 +153,8 @@ TypeOf(unsigned cls)
 	if ((core & ~kCSpace) == 0)
 		return kTokSpace;
 	if (core & (kCHan | kCHira | kCKata)) {
-		if ((core & ~(kCHan | kana)) != 0)
-			return (core & (kCLatin | kCDigit | kCOtherLetter)) ? kTokMixed : kTokMixed;
+		if ((core & ~(kCHan | kana)) != 0) /* Japanese with anything else */
+			return kTokMixed;
 		if (core == kCHan)
 			return kTokKanji;
 		if ((core & ~(kCHira | kCProlong)) == 0)
