@@ -139,6 +139,9 @@ TextLexemes(std::string_view text)
 	return lexemes;
 }
 
+/* A romaji term's kana spelling is searched only when ICU cuts it into at most this many words. */
+constexpr std::size_t kMaxRomajiKanaWords = 2;
+
 /* True when text is ASCII letters, '-' and "'" only, with at least one letter (a romaji candidate). */
 bool
 RomajiCandidate(std::string_view text)
@@ -179,6 +182,12 @@ TermQuery(const Term &t)
 		kana_variants.push_back(TextLexemes(hiragana));
 		kana_variants.push_back(TextLexemes(ToKatakana(hiragana)));
 		std::size_t fewest = std::min(kana_variants[0].size(), kana_variants[1].size());
+		/*
+		 * Romaji that is probably not Japanese (ramen → らめん, which no dictionary knows) falls
+		 * apart into kana fragments; then only the Latin word is searched.
+		 */
+		if (hiragana != t.text && fewest > kMaxRomajiKanaWords)
+			fewest = 0;
 		kana_variants.erase(std::remove_if(kana_variants.begin(), kana_variants.end(),
 		                                   [&](const std::vector<std::string> &v) { return v.size() != fewest; }),
 		                    kana_variants.end());

@@ -227,7 +227,8 @@ TEST(JaParserTsQuery, RomajiTermsAlsoSearchTheirKana)
 {
 	EXPECT_EQ(BuildJaTsQuery("sushi"), "('sushi' | 'すし')");
 	EXPECT_EQ(BuildJaTsQuery("konpyu-ta-"), "('konpyu' <-> 'ta' | 'こんぴゅーたー')");
-	EXPECT_EQ(BuildJaTsQuery("xyz"), "('xyz')");  // not romaji: as typed only
+	EXPECT_EQ(BuildJaTsQuery("xyz"), "('xyz')");        // not romaji: as typed only
+	EXPECT_EQ(BuildJaTsQuery("raamen"), "('raamen')");  // kana falls apart: as typed only
 }
 
 TEST(JaParserTsQuery, EmptyAndSymbolOnlyQueries)
