@@ -25,3 +25,10 @@ SELECT to_tsvector('shinjp.japanese', '「」！？…・') AS symbols;
 SELECT plainto_tsquery('shinjp.japanese', '！？') AS symbol_query;
 -- NULL in, NULL out
 SELECT to_tsvector('shinjp.japanese', NULL::text) IS NULL AS null_doc;
+-- the dictionary alone: normalised lexeme; a token that normalises to nothing is a stop word ({})
+SELECT ts_lexize('shinjp.ja_dict', 'ｶﾀｶﾅ') AS half_width, ts_lexize('shinjp.ja_dict', 'ＡＢＣ') AS full_width,
+       ts_lexize('shinjp.ja_dict', E'\uFE00') AS variation_selector, ts_lexize('shinjp.ja_dict', '') AS empty;
+-- the configuration can be copied and its mapping changed like any other (here: drop particles)
+CREATE TEXT SEARCH CONFIGURATION pg_temp.ja_no_hiragana (COPY = shinjp.japanese);
+ALTER TEXT SEARCH CONFIGURATION pg_temp.ja_no_hiragana DROP MAPPING FOR hiragana;
+SELECT to_tsvector('pg_temp.ja_no_hiragana', '猫がいる') AS without_hiragana;
