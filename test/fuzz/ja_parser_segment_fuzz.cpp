@@ -1,15 +1,20 @@
 // libFuzzer harness for src/jatext/segment.cpp: arbitrary bytes (invalid UTF-8 included) must give
 // tokens that tile the input exactly, in order, each non-empty and at most kMaxTokenBytes long, with
-// a known type; the same holds with the rules off.
+// a known type; the same holds with the rules off.  BuildJaTsQuery and TokenLexemes must not crash
+// and lexemes never exceed PostgreSQL's limit.
 //   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(pkg-config --cflags icu-uc) \
-//     test/fuzz/ja_parser_segment_fuzz.cpp src/jatext/segment.cpp src/core.cpp \
+//     test/fuzz/ja_parser_segment_fuzz.cpp src/jatext/segment.cpp src/jatext/tsquery_build.cpp \
+//     src/jatext/normalize.cpp src/jatext/romaji.cpp src/core.cpp \
 //     $(pkg-config --libs icu-uc icu-i18n) -o build/ja_parser_fuzz && build/ja_parser_fuzz -max_total_time=60
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "jatext/segment.hpp"
+#include "jatext/tsquery_build.hpp"
 
 namespace {
 
@@ -37,5 +42,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (c.at != size)
 			std::abort();
 	}
+	shinjp::ts::BuildJaTsQuery(text);
+	std::vector<std::string> lexemes;
+	shinjp::ts::TokenLexemes(text, &lexemes);
+	for (const std::string &l : lexemes)
+		if (l.empty() || l.size() > shinjp::ts::kMaxLexemeBytes)
+			std::abort();
 	return 0;
 }
