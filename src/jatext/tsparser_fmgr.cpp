@@ -1,7 +1,7 @@
 /*
  * tsparser_fmgr.cpp — the text search parser shinjp.ja_parser (start/gettoken/end/lextype), the
- * dictionary template's lexize function (lexemes = the shared search normaliser's output) and
- * shinjp.ja_rank.
+ * dictionary template's lexize function (lexemes = the shared search normaliser's output),
+ * shinjp.ja_rank and shinjp.ja_tsquery.
  *
  * prsstart segments the whole document at once with the PG-free core (src/jatext/segment.cpp) into a
  * palloc'd token array; gettoken hands out pointers into PostgreSQL's input buffer; nothing is kept
