@@ -79,6 +79,21 @@ SELECT length(to_tsvector('shinjp.japanese', body || body || body)) FROM ja_big;
 \echo :LAST_ERROR_SQLSTATE
 RESET statement_timeout;
 SELECT to_tsvector('shinjp.japanese', '猫がいる') AS after_cancel;
+-- parallel workers segment with their own ICU iterator: same answer as the serial plan
+CREATE TABLE ja_par AS SELECT i AS id, CASE WHEN i % 3 = 0 THEN '京都の寺' ELSE '東京都の空' END || i AS body
+  FROM generate_series(1, 30000) AS i;
+ANALYZE ja_par;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM ja_par WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('京都');
+SELECT count(*) AS parallel_count, sum(shinjp.ja_rank(body, '京都'))::numeric(10, 2) AS parallel_rank_sum
+  FROM ja_par WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('京都');
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS serial_count, sum(shinjp.ja_rank(body, '京都'))::numeric(10, 2) AS serial_rank_sum
+  FROM ja_par WHERE to_tsvector('shinjp.japanese', body) @@ shinjp.ja_tsquery('京都');
+RESET max_parallel_workers_per_gather;
+DROP TABLE ja_par;
 -- IMMUTABLE wrappers of the configuration can back expression indexes and generated columns
 CREATE TABLE ja_gen (body text, tsv tsvector GENERATED ALWAYS AS (to_tsvector('shinjp.japanese', body)) STORED);
 INSERT INTO ja_gen VALUES ('日本語を勉強しています');
