@@ -192,11 +192,11 @@ END \$\$;
 CREATE TABLE recall (method text, kind text, qid int, truth int, hit int);
 INSERT INTO recall
 SELECT m, q.class, q.qid, cardinality(t.ids),
-	(SELECT count(*) FROM unnest(found(m, false, q.q)) f WHERE f = ANY (t.ids))
+	(SELECT count(*) FROM unnest(found(m, false, q.q)) f JOIN unnest(t.ids) u ON u = f)
 FROM queries q JOIN truth t USING (qid), unnest(string_to_array('$methods', ' ')) m;
 INSERT INTO recall
 SELECT m, v.kind, v.qid, cardinality(t.ids),
-	(SELECT count(*) FROM unnest(found(m, m = 'shinjp', v.v)) f WHERE f = ANY (t.ids))
+	(SELECT count(*) FROM unnest(found(m, m = 'shinjp', v.v)) f JOIN unnest(t.ids) u ON u = f)
 FROM variants v JOIN truth t USING (qid), unnest(string_to_array('$methods', ' ')) m;
 SQL
 
