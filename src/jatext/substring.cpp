@@ -157,6 +157,9 @@ SearchQuery::AddAlternative(Term &term, std::string utf8)
 	alt.cps = ToCodepoints(utf8);
 	alt.utf8 = std::move(utf8);
 	alt.exact = alt.cps.size() <= 2;
+	alt.self_normalizing = !alt.cps.empty();
+	for (char32_t c : alt.cps)
+		alt.self_normalizing = alt.self_normalizing && IsSelfNormalizing(c);
 	auto add_key = [&](int64_t key, bool partial) { alt.key_idx.push_back(KeyIndex(key, partial)); };
 	if (alt.cps.size() == 1) {
 		add_key(BigramKey(alt.cps[0], 0), true);
@@ -327,6 +330,43 @@ SearchQuery::Matches(std::u32string_view doc) const
 			}
 		}
 		if (!any)
+			return false;
+	}
+	return true;
+}
+
+bool
+SearchQuery::MatchesRaw(std::string_view raw) const
+{
+	if (clauses.empty())
+		return false;
+	for (const auto &clause : clauses) {
+		bool satisfied = false;
+		for (const Term &t : clause) {
+			if (t.negated)
+				continue;
+			for (const Alternative &a : t.alts) {
+				if (!a.self_normalizing)
+					continue;
+				const char *base = raw.data();
+				size_t from = 0;
+				while (!satisfied && from + a.utf8.size() <= raw.size()) {
+					const void *hit = memmem(base + from, raw.size() - from, a.utf8.data(), a.utf8.size());
+					if (hit == nullptr)
+						break;
+					size_t end = static_cast<size_t>(static_cast<const char *>(hit) - base) + a.utf8.size();
+					char32_t next = 0;
+					if (end >= raw.size() || (DecodeUtf8(base, raw.size(), end, &next), NormalizationBoundaryBefore(next)))
+						satisfied = true;
+					from = static_cast<size_t>(static_cast<const char *>(hit) - base) + 1;
+				}
+				if (satisfied)
+					break;
+			}
+			if (satisfied)
+				break;
+		}
+		if (!satisfied)
 			return false;
 	}
 	return true;

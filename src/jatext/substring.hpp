@@ -56,6 +56,7 @@ struct Alternative {
 	std::u32string cps;            /* the same as code points */
 	std::vector<uint32_t> key_idx; /* indexes into SearchQuery::keys */
 	bool exact;                    /* key presence decides the match (needle of 1 or 2 characters) */
+	bool self_normalizing;         /* every character IsSelfNormalizing: see MatchesRaw */
 };
 
 struct Term {
@@ -78,6 +79,12 @@ class SearchQuery {
 	/* Exact evaluation against a document's normalised text (UTF-8 or code points). */
 	bool Matches(std::string_view normalised_doc) const;
 	bool Matches(std::u32string_view normalised_doc) const;
+	/*
+	 * A cheap sufficient test on the *original* document: true when every clause has a positive
+	 * term with a self-normalising alternative found verbatim in raw_doc (followed by a
+	 * normalisation boundary).  False means "unknown": evaluate Matches on the normalised text.
+	 */
+	bool MatchesRaw(std::string_view raw_doc) const;
 	/* Evaluation from key presence (one Ternary per key): kTrue, kFalse, or kMaybe (recheck). */
 	Ternary Consistent(const uint8_t *key_state) const;
 	/* A readable form, e.g.  "東京" & ("とうきょう" | "toukyou") & !"大阪". */

@@ -143,7 +143,8 @@ TEST(JaSubstring, ConsistentNeverLosesAMatch)
 
 TEST(JaSubstring, RandomisedIndexAgreesWithScan)
 {
-	const char32_t alphabet[] = {U'あ', U'い', U'ア', U'イ', U'ー', U'東', U'京', U'a', U'A', U' ', U'ｱ', U'-'};
+	const char32_t alphabet[] = {U'あ', U'い', U'ア', U'イ', U'ー', U'東', U'京', U'a', U'A', U' ', U'ｱ', U'-',
+	                             U'か', 0x3099, U'ゝ', U'。', U'\t', 0xFE0F};
 	std::mt19937 rng(42);
 	auto random_text = [&](size_t max_len) {
 		std::string s;
@@ -160,7 +161,25 @@ TEST(JaSubstring, RandomisedIndexAgreesWithScan)
 		// literal semantics: normalised containment
 		std::string nd = shinjp::ts::Normalize(doc), nn = shinjp::ts::Normalize(needle);
 		EXPECT_EQ(SearchQuery::Literal(needle).Matches(nd), nd.find(nn) != std::string::npos);
+		// the raw shortcut is sound: it never claims a match the normalised text does not have
+		for (const auto &q : {SearchQuery::Literal(needle), SearchQuery::Parse(needle)}) {
+			if (q.MatchesRaw(doc)) {
+				EXPECT_TRUE(q.Matches(nd)) << q.ToString() << " on " << doc;
+			}
+		}
 	}
+}
+
+TEST(JaSubstring, RawShortcut)
+{
+	EXPECT_TRUE(SearchQuery::Literal("ていま").MatchesRaw("知っています"));
+	EXPECT_FALSE(SearchQuery::Literal("ていま").MatchesRaw("テイマ"));        // needs normalising
+	EXPECT_FALSE(SearchQuery::Literal("か").MatchesRaw("か\xE3\x82\x99"));  // か+゛ is が
+	EXPECT_TRUE(SearchQuery::Literal("か").MatchesRaw("か\xE3\x82\x99か"));  // the second か counts
+	EXPECT_FALSE(SearchQuery::Literal("a-").MatchesRaw("a-"));                // '-' is context-dependent
+	EXPECT_FALSE(SearchQuery::Parse("-東京").MatchesRaw("京都"));             // negations never shortcut
+	EXPECT_TRUE(SearchQuery::Parse("東京 OR 大阪 駅").MatchesRaw("大阪駅"));
+	EXPECT_FALSE(SearchQuery::Parse("東京 駅").MatchesRaw("東京"));
 }
 
 TEST(JaSubstring, HighlightMarksOriginalSpans)
