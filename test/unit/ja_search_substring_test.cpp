@@ -197,3 +197,24 @@ TEST(JaSubstring, HighlightMarksOriginalSpans)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(JaSubstring, LongNeedlesUseLinearSearch)
+{
+	std::string doc, needle;
+	for (int i = 0; i < 20000; i++)
+		doc += "あ";
+	needle = doc.substr(0, 3 * 5000) + "い";  // "あ"×5000 + "い": quadratic for a naive search
+	auto q = SearchQuery::Literal(needle);
+	EXPECT_FALSE(q.clauses[0][0].alts[0].failure.empty());
+	EXPECT_FALSE(q.Matches(shinjp::ts::Normalize(doc)));
+	EXPECT_TRUE(q.Matches(shinjp::ts::Normalize(doc + "い")));
+	auto h = SearchQuery::Literal("ababab" "ababab" "ababab" "c");  // 19 characters, overlapping prefixes
+	EXPECT_TRUE(h.Matches(std::string("abababababab" "ababab" "ababab" "c")));
+	EXPECT_FALSE(h.Matches(std::string("abababababab" "ababab" "ababa" "c")));
+	EXPECT_EQ(shinjp::ts::Highlight("x" + std::string(20, 'a') + "y", SearchQuery::Literal(std::string(17, 'a')), "[", "]"),
+	          "x[" + std::string(20, 'a') + "]y");
+}
+
+}  // namespace
