@@ -21,3 +21,11 @@ SELECT length(shinjp.ja_normalize(repeat('ｶﾞ', 20000000)));
 RESET statement_timeout;
 SELECT shinjp.ja_normalize('ｶﾞ') AS still_working;
 DROP TABLE lim;
+-- a 1 MB kana "word" as a &@~ query: no ー-variant explosion, answered through the index
+CREATE TABLE lim2 (id int, body text);
+CREATE INDEX lim2_idx ON lim2 USING gin (body shinjp.ja_substring_ops);
+INSERT INTO lim2 VALUES (1, repeat('あいう', 120000)), (2, 'あい');
+SET enable_seqscan = off;
+SELECT array(SELECT id FROM lim2 WHERE body &@~ repeat('アイウ', 110000) ORDER BY id) AS huge_kana_query;
+RESET enable_seqscan;
+DROP TABLE lim2;

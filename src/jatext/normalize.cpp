@@ -185,6 +185,22 @@ AppendUtf16(std::vector<UChar> &buf, char32_t c)
 }  // namespace
 
 bool
+IsSelfNormalizing(char32_t c)
+{
+	if (c < 0x80)
+		return c >= 0x20 && c < 0x7F && !(c >= 'A' && c <= 'Z') && c != '-' && c != '~';
+	return (c >= 0x3001 && c <= 0x3011) || (c >= 0x3041 && c <= 0x3096) || c == 0x30FC ||
+	       (c >= 0x4E00 && c <= 0x9FFF);
+}
+
+bool
+NormalizationBoundaryBefore(char32_t c)
+{
+	LoadNormalizers();
+	return BoundaryBefore(c);
+}
+
+bool
 IsKana(char32_t c)
 {
 	return (c >= 0x3041 && c <= 0x3096) || (c >= 0x309D && c <= 0x309F) || (c >= 0x30A1 && c <= 0x30FA) ||

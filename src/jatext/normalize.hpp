@@ -53,4 +53,15 @@ void AppendUtf8(std::string &out, char32_t cp);
 /* True for hiragana, katakana and the marks that belong to kana words (ー, ゝゞ, ヽヾ). */
 bool IsKana(char32_t c);
 
+/*
+ * True when c normalises to itself wherever it stands, provided the character after it does not
+ * combine with it (NormalizationBoundaryBefore): hiragana, kanji, ー, CJK punctuation 、。「」…, and
+ * printable ASCII other than upper case, '-' and '~'.  A document that contains a needle made only
+ * of such characters, followed by a boundary, contains it after normalisation too.
+ */
+bool IsSelfNormalizing(char32_t c);
+
+/* True when c never combines with the character before it under NFKC_Casefold. */
+bool NormalizationBoundaryBefore(char32_t c);
+
 }  // namespace shinjp::ts

@@ -91,9 +91,12 @@ bool
 DocumentMatches(FunctionCallInfo fcinfo, bool literal)
 {
 	const SearchQuery &q = CachedQuery(fcinfo, TextArg(fcinfo, 1), literal);
+	std::string_view doc = TextArg(fcinfo, 0);
+	if (q.MatchesRaw(doc)) /* found verbatim: no need to normalise the document */
+		return true;
 	if (g_doc_buffer == nullptr)
 		g_doc_buffer = new std::u32string();
-	shinjp::ts::NormalizeCodepoints(TextArg(fcinfo, 0), g_doc_buffer, nullptr);
+	shinjp::ts::NormalizeCodepoints(doc, g_doc_buffer, nullptr);
 	bool match = q.Matches(std::u32string_view(*g_doc_buffer));
 	if (g_doc_buffer->capacity() > (1u << 20)) {
 		g_doc_buffer->clear();

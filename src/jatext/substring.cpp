@@ -18,6 +18,8 @@ namespace {
 
 /* Alternatives per word when inserting ー: all subsets up to this many insertion points, else one at a time. */
 constexpr size_t kMaxSubsetPoints = 5;
+/* Longer kana words get no ー variants (a pasted paragraph must not explode into alternatives). */
+constexpr size_t kMaxLongVowelWord = 24;
 
 bool
 IsSmallKana(char32_t c)
@@ -157,6 +159,19 @@ SearchQuery::AddAlternative(Term &term, std::string utf8)
 	alt.cps = ToCodepoints(utf8);
 	alt.utf8 = std::move(utf8);
 	alt.exact = alt.cps.size() <= 2;
+	if (alt.cps.size() > kNaiveFindMax) {
+		alt.failure.assign(alt.cps.size(), 0);
+		for (size_t k = 1, f = 0; k < alt.cps.size(); k++) {
+			while (f > 0 && alt.cps[k] != alt.cps[f])
+				f = alt.failure[f - 1];
+			if (alt.cps[k] == alt.cps[f])
+				f++;
+			alt.failure[k] = static_cast<uint32_t>(f);
+		}
+	}
+	alt.self_normalizing = !alt.cps.empty();
+	for (char32_t c : alt.cps)
+		alt.self_normalizing = alt.self_normalizing && IsSelfNormalizing(c);
 	auto add_key = [&](int64_t key, bool partial) { alt.key_idx.push_back(KeyIndex(key, partial)); };
 	if (alt.cps.size() == 1) {
 		add_key(BigramKey(alt.cps[0], 0), true);
@@ -170,6 +185,23 @@ SearchQuery::AddAlternative(Term &term, std::string utf8)
 			add_key(b, false);
 	}
 	term.alts.push_back(std::move(alt));
+}
+
+size_t
+Alternative::FindIn(std::u32string_view hay, size_t from) const
+{
+	if (failure.empty())
+		return hay.find(cps, from);
+	size_t m = cps.size();
+	for (size_t i = from, f = 0; i < hay.size(); i++) {
+		if ((i & 0xFFFF) == 0)
+			CheckInterrupts();
+		while (f > 0 && hay[i] != cps[f])
+			f = failure[f - 1];
+		if (hay[i] == cps[f] && ++f == m)
+			return i + 1 - m;
+	}
+	return std::u32string_view::npos;
 }
 
 uint32_t
@@ -251,7 +283,7 @@ SearchQuery::Parse(std::string_view user_text)
 			std::string kana = Normalize(RomajiToKana(word, &complete));
 			if (complete && kana != word)
 				q.AddAlternative(item.term, kana);
-		} else if (word_cps.size() >= 2 && IsHiraganaWord(word_cps))
+		} else if (word_cps.size() >= 2 && word_cps.size() <= kMaxLongVowelWord && IsHiraganaWord(word_cps))
 			for (const std::u32string &v : LongVowelVariants(word_cps))
 				q.AddAlternative(item.term, ToUtf8(v, 0, v.size()));
 		items.push_back(std::move(item));
@@ -316,7 +348,7 @@ SearchQuery::Matches(std::u32string_view doc) const
 		for (const Term &t : clause) {
 			bool found = false;
 			for (const Alternative &a : t.alts) {
-				if (doc.find(a.cps) != std::u32string_view::npos) {
+				if (a.FindIn(doc) != std::u32string_view::npos) {
 					found = true;
 					break;
 				}
@@ -327,6 +359,43 @@ SearchQuery::Matches(std::u32string_view doc) const
 			}
 		}
 		if (!any)
+			return false;
+	}
+	return true;
+}
+
+bool
+SearchQuery::MatchesRaw(std::string_view raw) const
+{
+	if (clauses.empty())
+		return false;
+	for (const auto &clause : clauses) {
+		bool satisfied = false;
+		for (const Term &t : clause) {
+			if (t.negated)
+				continue;
+			for (const Alternative &a : t.alts) {
+				if (!a.self_normalizing)
+					continue;
+				const char *base = raw.data();
+				size_t from = 0;
+				while (!satisfied && from + a.utf8.size() <= raw.size()) {
+					const void *hit = memmem(base + from, raw.size() - from, a.utf8.data(), a.utf8.size());
+					if (hit == nullptr)
+						break;
+					size_t end = static_cast<size_t>(static_cast<const char *>(hit) - base) + a.utf8.size();
+					char32_t next = 0;
+					if (end >= raw.size() || (DecodeUtf8(base, raw.size(), end, &next), NormalizationBoundaryBefore(next)))
+						satisfied = true;
+					from = static_cast<size_t>(static_cast<const char *>(hit) - base) + 1;
+				}
+				if (satisfied)
+					break;
+			}
+			if (satisfied)
+				break;
+		}
+		if (!satisfied)
 			return false;
 	}
 	return true;
@@ -424,7 +493,8 @@ Highlight(std::string_view original, const SearchQuery &query, std::string_view 
 			for (const Alternative &a : t.alts) {
 				if (a.cps.empty())
 					continue;
-				for (size_t pos = cps.find(a.cps); pos != std::u32string::npos; pos = cps.find(a.cps, pos + 1)) {
+				std::u32string_view hay(cps);
+				for (size_t pos = a.FindIn(hay); pos != std::u32string::npos; pos = a.FindIn(hay, pos + 1)) {
 					ranges.emplace_back(pos, pos + a.cps.size());
 					if ((ranges.size() & 0xFFF) == 0)
 						CheckInterrupts();

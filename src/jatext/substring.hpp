@@ -15,7 +15,7 @@
  *   words separated by spaces are ANDed; "or" / "|" between two items ORs them (binds tighter than
  *   AND); -word or -"phrase" negates; "quoted phrases" are matched literally (spaces included).
  *   An unquoted word of romaji letters also matches its kana reading (romaji.hpp); an unquoted
- *   all-kana word of 2+ characters also matches with ー inserted where one may be missing
+ *   all-kana word of 2 to 24 characters also matches with ー inserted where one may be missing
  *   (こんぴゅた finds コンピューター).  SearchQuery::Literal is one exact needle (the &@ operator).
  */
 #pragma once
@@ -56,7 +56,15 @@ struct Alternative {
 	std::u32string cps;            /* the same as code points */
 	std::vector<uint32_t> key_idx; /* indexes into SearchQuery::keys */
 	bool exact;                    /* key presence decides the match (needle of 1 or 2 characters) */
+	bool self_normalizing;         /* every character IsSelfNormalizing: see MatchesRaw */
+	std::vector<uint32_t> failure; /* KMP failure function, for needles longer than kNaiveFindMax */
+
+	/* First occurrence of the needle in hay at or after from, or npos; linear time. */
+	size_t FindIn(std::u32string_view hay, size_t from = 0) const;
 };
+
+/* Needles up to this many code points are searched naively (O(n·m) is then linear enough). */
+inline constexpr size_t kNaiveFindMax = 16;
 
 struct Term {
 	std::vector<Alternative> alts; /* matches when any alternative is a substring */
@@ -78,6 +86,12 @@ class SearchQuery {
 	/* Exact evaluation against a document's normalised text (UTF-8 or code points). */
 	bool Matches(std::string_view normalised_doc) const;
 	bool Matches(std::u32string_view normalised_doc) const;
+	/*
+	 * A cheap sufficient test on the *original* document: true when every clause has a positive
+	 * term with a self-normalising alternative found verbatim in raw_doc (followed by a
+	 * normalisation boundary).  False means "unknown": evaluate Matches on the normalised text.
+	 */
+	bool MatchesRaw(std::string_view raw_doc) const;
 	/* Evaluation from key presence (one Ternary per key): kTrue, kFalse, or kMaybe (recheck). */
 	Ternary Consistent(const uint8_t *key_state) const;
 	/* A readable form, e.g.  "東京" & ("とうきょう" | "toukyou") & !"大阪". */

@@ -143,7 +143,8 @@ TEST(JaSubstring, ConsistentNeverLosesAMatch)
 
 TEST(JaSubstring, RandomisedIndexAgreesWithScan)
 {
-	const char32_t alphabet[] = {U'あ', U'い', U'ア', U'イ', U'ー', U'東', U'京', U'a', U'A', U' ', U'ｱ', U'-'};
+	const char32_t alphabet[] = {U'あ', U'い', U'ア', U'イ', U'ー', U'東', U'京', U'a', U'A', U' ', U'ｱ', U'-',
+	                             U'か', 0x3099, U'ゝ', U'。', U'\t', 0xFE0F};
 	std::mt19937 rng(42);
 	auto random_text = [&](size_t max_len) {
 		std::string s;
@@ -160,7 +161,25 @@ TEST(JaSubstring, RandomisedIndexAgreesWithScan)
 		// literal semantics: normalised containment
 		std::string nd = shinjp::ts::Normalize(doc), nn = shinjp::ts::Normalize(needle);
 		EXPECT_EQ(SearchQuery::Literal(needle).Matches(nd), nd.find(nn) != std::string::npos);
+		// the raw shortcut is sound: it never claims a match the normalised text does not have
+		for (const auto &q : {SearchQuery::Literal(needle), SearchQuery::Parse(needle)}) {
+			if (q.MatchesRaw(doc)) {
+				EXPECT_TRUE(q.Matches(nd)) << q.ToString() << " on " << doc;
+			}
+		}
 	}
+}
+
+TEST(JaSubstring, RawShortcut)
+{
+	EXPECT_TRUE(SearchQuery::Literal("ていま").MatchesRaw("知っています"));
+	EXPECT_FALSE(SearchQuery::Literal("ていま").MatchesRaw("テイマ"));        // needs normalising
+	EXPECT_FALSE(SearchQuery::Literal("か").MatchesRaw("か\xE3\x82\x99"));  // か+゛ is が
+	EXPECT_TRUE(SearchQuery::Literal("か").MatchesRaw("か\xE3\x82\x99か"));  // the second か counts
+	EXPECT_FALSE(SearchQuery::Literal("a-").MatchesRaw("a-"));                // '-' is context-dependent
+	EXPECT_FALSE(SearchQuery::Parse("-東京").MatchesRaw("京都"));             // negations never shortcut
+	EXPECT_TRUE(SearchQuery::Parse("東京 OR 大阪 駅").MatchesRaw("大阪駅"));
+	EXPECT_FALSE(SearchQuery::Parse("東京 駅").MatchesRaw("東京"));
 }
 
 TEST(JaSubstring, HighlightMarksOriginalSpans)
@@ -175,6 +194,27 @@ TEST(JaSubstring, HighlightMarksOriginalSpans)
 	EXPECT_EQ(shinjp::ts::Highlight("トウキョウと大阪", r, "[", "]"), "[トウキョウ]と大阪");
 	auto o = SearchQuery::Parse("ああ");
 	EXPECT_EQ(shinjp::ts::Highlight("あああ", o, "[", "]"), "[あああ]");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(JaSubstring, LongNeedlesUseLinearSearch)
+{
+	std::string doc, needle;
+	for (int i = 0; i < 20000; i++)
+		doc += "あ";
+	needle = doc.substr(0, 3 * 5000) + "い";  // "あ"×5000 + "い": quadratic for a naive search
+	auto q = SearchQuery::Literal(needle);
+	EXPECT_FALSE(q.clauses[0][0].alts[0].failure.empty());
+	EXPECT_FALSE(q.Matches(shinjp::ts::Normalize(doc)));
+	EXPECT_TRUE(q.Matches(shinjp::ts::Normalize(doc + "い")));
+	auto h = SearchQuery::Literal("ababab" "ababab" "ababab" "c");  // 19 characters, overlapping prefixes
+	EXPECT_TRUE(h.Matches(std::string("abababababab" "ababab" "ababab" "c")));
+	EXPECT_FALSE(h.Matches(std::string("abababababab" "ababab" "ababa" "c")));
+	EXPECT_EQ(shinjp::ts::Highlight("x" + std::string(20, 'a') + "y", SearchQuery::Literal(std::string(17, 'a')), "[", "]"),
+	          "x[" + std::string(20, 'a') + "]y");
 }
 
 }  // namespace
