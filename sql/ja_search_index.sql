@@ -1,0 +1,78 @@
+-- Exact normalised substring search through the GIN operator class shinjp.ja_substring_ops:
+-- the index answers exactly what a sequential scan answers, for 1-, 2- and longer needles,
+-- for the &@~ query builder, and for documents far beyond tsvector's 16,383 positions.
+SET search_path = shinjp, public;
+CREATE TABLE docs (id int PRIMARY KEY, body text);
+INSERT INTO docs VALUES
+	(1, '東京都に住んでいます。'),
+	(2, '京都のお寺を見に行った。'),
+	(3, 'コンピューターが壊れた'),
+	(4, 'ｺﾝﾋﾟｭｰﾀｰを買う'),
+	(5, 'こんぴゅーたーとは何か'),
+	(6, 'ラ－メンが好き、すご〜い'),
+	(7, 'いすゞの車'),
+	(8, 'Tokyo Tower ＴＯＫＹＯ'),
+	(9, '株式会社と㍿'),
+	(10, ''),
+	(11, '   '),
+	(12, E'制御\x01文字と絵文字😀👍🏽'),
+	(13, '東'),
+	(14, E'葛\U000E0100飾区'),
+	(15, 'こんにちは、世界'),
+	(16, NULL),
+	(17, '東京'),
+	(18, 'とうきょうへ行く');
+-- a 10 MB document: the needles sit after 3 million characters, one at the very end
+INSERT INTO docs SELECT 100, repeat('あいうえお', 700000) || '東京タワー' || repeat('かきくけこ', 1400000) || '終';
+CREATE INDEX docs_body_idx ON docs USING gin (body shinjp.ja_substring_ops);
+ANALYZE docs;
+CREATE TEMP TABLE needles (needle text, kind text);
+INSERT INTO needles VALUES
+	('東', '1 char'), ('京', '1 char'), ('終', '1 char, last char of 10 MB'), ('😀', '1 char, emoji'),
+	('ｰ', '1 char, half-width ー'), ('あ', '1 char'), (' ', '1 char, space'),
+	('東京', '2 chars'), ('京都', '2 chars'), ('ﾀﾜ', '2 chars, half-width'), ('ラー', '2 chars'),
+	('きょ', '2 chars'), ('ｶﾞ', '2 chars → 1 after NFKC'), ('飾区', '2 chars'),
+	('コンピューター', 'katakana'), ('こんぴゅーたー', 'hiragana for katakana'), ('ラーメン', 'dash folded'),
+	('いすず', 'iteration mark'), ('株式会社', '㍿'), ('tokyo', 'case folded'), ('東京タワー', 'in 10 MB'),
+	('タワーかき', 'across the 10 MB boundary'), ('絵文字😀👍', 'emoji'), ('葛飾', 'variation selector removed'),
+	('', 'empty'), ('存在しない', 'absent');
+-- every needle: index scan = sequential scan
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM docs WHERE body &@ '東京';
+CREATE TEMP TABLE via_index AS
+	SELECT n.needle, n.kind, array(SELECT id FROM docs WHERE body &@ n.needle ORDER BY id) AS ids FROM needles n;
+RESET enable_seqscan;
+SET enable_indexscan = off; SET enable_bitmapscan = off;
+CREATE TEMP TABLE via_scan AS
+	SELECT n.needle, n.kind, array(SELECT id FROM docs WHERE body &@ n.needle ORDER BY id) AS ids FROM needles n;
+RESET enable_indexscan; RESET enable_bitmapscan;
+SELECT i.kind, i.needle, i.ids, i.ids = s.ids AS index_equals_scan
+FROM via_index i JOIN via_scan s USING (needle) ORDER BY i.kind, i.needle;
+-- the query builder through the index, same check
+CREATE TEMP TABLE queries (q text);
+INSERT INTO queries VALUES ('東京 -都'), ('京都 OR 東京'), ('toukyou'), ('konpyu-ta-'), ('konnichiha'),
+	('コンピュタ'), ('"こんぴゅた"'), ('"Tokyo Tower"'), ('"tokyo  tower"'), ('tokyo tower'), ('-東京'), ('-'), ('!?'),
+	(''), ('   '), ('""'), ('東 OR -京'), ('タワー -かきくけこ');
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM docs WHERE body &@~ 'toukyou';
+CREATE TEMP TABLE q_index AS SELECT q, array(SELECT id FROM docs WHERE body &@~ q ORDER BY id) AS ids FROM queries;
+RESET enable_seqscan;
+SET enable_indexscan = off; SET enable_bitmapscan = off;
+CREATE TEMP TABLE q_scan AS SELECT q, array(SELECT id FROM docs WHERE body &@~ q ORDER BY id) AS ids FROM queries;
+RESET enable_indexscan; RESET enable_bitmapscan;
+SELECT i.q, shinjp.ja_query(i.q) AS parsed, i.ids, i.ids = s.ids AS index_equals_scan
+FROM q_index i JOIN q_scan s USING (q) ORDER BY i.q;
+-- 1- and 2-character needles are answered from the index alone (no recheck): the bitmap heap scan
+-- removes nothing, even with the only match hidden in a 10 MB document
+SET enable_seqscan = off;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT id FROM docs WHERE body &@ '終';
+RESET enable_seqscan;
+-- index maintenance: update and delete are seen
+UPDATE docs SET body = '大阪に引っ越した' WHERE id = 17;
+DELETE FROM docs WHERE id = 13;
+SET enable_seqscan = off;
+SELECT array(SELECT id FROM docs WHERE body &@ '東京' ORDER BY id) AS tokyo, array(SELECT id FROM docs WHERE body &@ '大阪' ORDER BY id) AS osaka;
+RESET enable_seqscan;
+-- NULL arguments
+SELECT NULL::text &@ '東京' AS null_doc, '東京'::text &@ NULL AS null_needle;
+DROP TABLE docs;
