@@ -79,16 +79,20 @@ struct StepSpec {
 	int64_t usecs;
 };
 
-/* What the caller asks for; MakeParams validates it.  Arrays are borrowed. */
+/* ts-fsrs default steps: learning 1 min, 10 min; relearning 10 min. */
+inline constexpr StepSpec kDefaultLearningSteps[2] = {{0, 0, 1 * kUsecPerMinute}, {0, 0, 10 * kUsecPerMinute}};
+inline constexpr StepSpec kDefaultRelearningSteps[1] = {{0, 0, 10 * kUsecPerMinute}};
+
+/* What the caller asks for (defaults = ts-fsrs defaults); MakeParams validates it.  Arrays are borrowed. */
 struct ParamsSpec {
 	const double *weights = nullptr; /* null = FSRS-6 defaults */
 	int n_weights = 0;
 	double desired_retention = 0.9;
 	int64_t maximum_interval = 36500;
-	const StepSpec *learning_steps = nullptr;
-	int n_learning_steps = 0;
-	const StepSpec *relearning_steps = nullptr;
-	int n_relearning_steps = 0;
+	const StepSpec *learning_steps = kDefaultLearningSteps;
+	int n_learning_steps = 2;
+	const StepSpec *relearning_steps = kDefaultRelearningSteps;
+	int n_relearning_steps = 1;
 	bool enable_short_term = true;
 	bool enable_fuzz = false;
 	int64_t day_rollover_hour = 0;
