@@ -67,7 +67,25 @@ INSERT INTO bad (what, stmt) VALUES
 -- SM-2 conversion
 ('ease 0.5',              $$SELECT shinjp.fsrs_memory_from_sm2(0.5, 10)$$),
 ('interval -1',           $$SELECT shinjp.fsrs_memory_from_sm2(2.5, -1)$$),
-('sm2 retention 1',       $$SELECT shinjp.fsrs_memory_from_sm2(2.5, 10, shinjp.fsrs_params(), 1)$$);
+('sm2 retention 1',       $$SELECT shinjp.fsrs_memory_from_sm2(2.5, 10, shinjp.fsrs_params(), 1)$$),
+-- SM-2
+('SM-2 rating 0',         $$SELECT shinjp.sm2_review(shinjp.sm2_new_card('2024-01-01'), 0, '2024-01-01')$$),
+('SM-2 quality 6',        $$SELECT shinjp.sm2_grade(6)$$),
+('SM-2 quality -1',       $$SELECT shinjp.sm2_grade(-1)$$),
+('SM-2 starting ease 1',  $$SELECT shinjp.sm2_params(starting_ease => 1.0)$$),
+('SM-2 easy bonus 0.5',   $$SELECT shinjp.sm2_params(easy_bonus => 0.5)$$),
+('SM-2 lapse interval 2', $$SELECT shinjp.sm2_params(lapse_interval => 2)$$),
+('SM-2 hard interval NaN',$$SELECT shinjp.sm2_params(hard_interval => 'NaN')$$),
+('SM-2 minimum > maximum',$$SELECT shinjp.sm2_params(minimum_interval => 50, maximum_interval => 30)$$),
+('SM-2 graduating 0',     $$SELECT shinjp.sm2_params(graduating_interval => 0)$$),
+('SM-2 unordered steps',  $$SELECT shinjp.sm2_params(learning_steps => '{1 day,1 hour}')$$),
+('SM-2 negative step',    $$SELECT shinjp.sm2_params(relearning_steps => '{-10 min}')$$),
+('SM-2 ease 1.0 card',    $$SELECT shinjp.sm2_review(ROW('2024-01-11', 10, 1.0, 4, 0, 'review', 0, '2024-01-01')::shinjp.sm2_card, 3, '2024-01-11')$$),
+('SM-2 negative interval',$$SELECT shinjp.sm2_review(ROW('2024-01-11', -3, 2.5, 4, 0, 'review', 0, '2024-01-01')::shinjp.sm2_card, 3, '2024-01-11')$$),
+('SM-2 review before last',$$SELECT shinjp.sm2_review(ROW('2024-01-11', 10, 2.5, 4, 0, 'review', 0, '2024-01-01')::shinjp.sm2_card, 3, '2023-12-31')$$),
+('SM-2 NULL state',       $$SELECT shinjp.sm2_review(ROW('2024-01-11', 10, 2.5, 4, 0, NULL, 0, '2024-01-01')::shinjp.sm2_card, 3, '2024-01-11')$$),
+('SM-2 replay NULL params',$$SELECT shinjp.sm2_replay(3, '2024-01-01', NULL)$$),
+('SM-2 to FSRS ease 1.0', $$SELECT shinjp.sm2_to_fsrs(ROW('2024-01-11', 10, 1.0, 4, 0, 'review', 0, '2024-01-01')::shinjp.sm2_card)$$);
 
 SELECT b.n, b.what, e.code, e.message, e.detail, e.hint
 FROM bad b, LATERAL pg_temp.err(b.stmt) e

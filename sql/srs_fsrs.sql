@@ -113,7 +113,7 @@ SELECT shinjp.fsrs_review(NULL, 3, now()) IS NULL AS null_card,
        shinjp.fsrs_params(desired_retention => NULL) IS NULL AS null_param;
 
 -- markings: every scheduling function IMMUTABLE, PARALLEL SAFE; STRICT except the aggregate support
-SELECT p.proname, p.provolatile, p.proparallel, p.proisstrict, p.prokind
+SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel, p.proisstrict, p.prokind
 FROM pg_proc p
 WHERE p.pronamespace = 'shinjp'::regnamespace AND (p.proname LIKE 'fsrs%' OR p.proname LIKE 'sm2%' OR p.proname = 'learner_day')
 ORDER BY p.proname COLLATE "C", p.oid::regprocedure::text COLLATE "C";

@@ -136,3 +136,129 @@ CREATE AGGREGATE shinjp.fsrs_replay(rating int4, reviewed_at timestamptz, params
 );
 COMMENT ON AGGREGATE shinjp.fsrs_replay(int4, timestamptz, shinjp.fsrs_params) IS
 	'the card after replaying its reviews from a new card; use ORDER BY reviewed_at inside the call';
+
+-- Replay from a given starting card (e.g. converted from SM-2 with sm2_to_fsrs, or a card whose
+-- earlier history is lost): fsrs_replay(rating, reviewed_at, params, start ORDER BY reviewed_at).
+CREATE FUNCTION shinjp.fsrs_replay_step(internal, int4, timestamptz, shinjp.fsrs_params, shinjp.card) RETURNS internal
+	AS 'MODULE_PATHNAME', 'shinjp_fsrs_replay_step'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE shinjp.fsrs_replay(rating int4, reviewed_at timestamptz, params shinjp.fsrs_params, start shinjp.card) (
+	SFUNC = shinjp.fsrs_replay_step,
+	STYPE = internal,
+	FINALFUNC = shinjp.fsrs_replay_final,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE shinjp.fsrs_replay(int4, timestamptz, shinjp.fsrs_params, shinjp.card) IS
+	'the card after replaying its reviews from the starting card (the first row''s); use ORDER BY reviewed_at inside the call';
+
+-- ---------------------------------------------------------------------------------------------
+-- SM-2 (Anki's variant), the same shape of API
+
+CREATE TYPE shinjp.sm2_card AS (
+	due timestamptz,
+	interval_days int4,     -- current interval (review) or post-lapse interval (relearning)
+	ease float8,            -- ease factor (2.5 = Anki's 250%); 0 until the card graduates
+	reps int4,
+	lapses int4,
+	state shinjp.card_state,
+	learning_step int4,     -- index of the current (re)learning step
+	last_review timestamptz -- NULL for a new card
+);
+COMMENT ON TYPE shinjp.sm2_card IS 'SM-2 (Anki) scheduling state of one flashcard';
+
+CREATE TYPE shinjp.sm2_params AS (
+	learning_steps interval[],
+	relearning_steps interval[],
+	graduating_interval int4, -- days after the last learning step
+	easy_interval int4,       -- days after Easy on a learning card
+	starting_ease float8,
+	easy_bonus float8,
+	hard_interval float8,     -- hard multiplier
+	interval_modifier float8,
+	lapse_interval float8,    -- new interval after a lapse, × the old one
+	minimum_interval int4,    -- minimum interval after a lapse
+	maximum_interval int4,
+	enable_fuzz bool,
+	day_timezone text,
+	day_rollover_hour int4
+);
+COMMENT ON TYPE shinjp.sm2_params IS 'SM-2 (Anki) scheduler parameters; build with shinjp.sm2_params(...)';
+
+CREATE FUNCTION shinjp.sm2_params(
+	learning_steps interval[] DEFAULT '{1 min,10 min}',
+	relearning_steps interval[] DEFAULT '{10 min}',
+	graduating_interval int4 DEFAULT 1,
+	easy_interval int4 DEFAULT 4,
+	starting_ease float8 DEFAULT 2.5,
+	easy_bonus float8 DEFAULT 1.3,
+	hard_interval float8 DEFAULT 1.2,
+	interval_modifier float8 DEFAULT 1.0,
+	lapse_interval float8 DEFAULT 0.0,
+	minimum_interval int4 DEFAULT 1,
+	maximum_interval int4 DEFAULT 36500,
+	enable_fuzz bool DEFAULT false,
+	day_timezone text DEFAULT 'UTC',
+	day_rollover_hour int4 DEFAULT 0)
+RETURNS shinjp.sm2_params
+	AS 'MODULE_PATHNAME', 'shinjp_sm2_params'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.sm2_params(interval[], interval[], int4, int4, float8, float8, float8, float8, float8, int4, int4, bool, text, int4) IS
+	'validated SM-2 parameters (defaults: Anki''s deck options)';
+
+CREATE FUNCTION shinjp.learner_day(at timestamptz, params shinjp.sm2_params) RETURNS date
+	AS 'MODULE_PATHNAME', 'shinjp_sm2_learner_day'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.learner_day(timestamptz, shinjp.sm2_params) IS
+	'the learner''s calendar day of an instant: its date in day_timezone, the day starting at day_rollover_hour';
+
+CREATE FUNCTION shinjp.sm2_new_card(at timestamptz) RETURNS shinjp.sm2_card
+	AS 'MODULE_PATHNAME', 'shinjp_sm2_new_card'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.sm2_new_card(timestamptz) IS 'a new SM-2 card, due at the given time';
+
+CREATE FUNCTION shinjp.sm2_review(card shinjp.sm2_card, rating int4, reviewed_at timestamptz,
+                                  params shinjp.sm2_params DEFAULT shinjp.sm2_params())
+RETURNS shinjp.sm2_card
+	AS 'MODULE_PATHNAME', 'shinjp_sm2_review'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.sm2_review(shinjp.sm2_card, int4, timestamptz, shinjp.sm2_params) IS
+	'the SM-2 card after answering 1 (again), 2 (hard), 3 (good) or 4 (easy) at reviewed_at';
+
+CREATE FUNCTION shinjp.sm2_preview(card shinjp.sm2_card, at timestamptz,
+                                   params shinjp.sm2_params DEFAULT shinjp.sm2_params(),
+                                   OUT rating int4, OUT label text, OUT next_interval interval, OUT next_card shinjp.sm2_card)
+RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'shinjp_sm2_preview'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+COMMENT ON FUNCTION shinjp.sm2_preview(shinjp.sm2_card, timestamptz, shinjp.sm2_params) IS
+	'the four outcomes of reviewing the SM-2 card at the given time (what the answer buttons show)';
+
+CREATE FUNCTION shinjp.sm2_grade(quality int4) RETURNS int4
+	AS 'MODULE_PATHNAME', 'shinjp_sm2_grade'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.sm2_grade(int4) IS
+	'SuperMemo quality 0-5 as an answer button 1-4 (0-2 again, 3 hard, 4 good, 5 easy)';
+
+CREATE FUNCTION shinjp.sm2_replay_step(internal, int4, timestamptz, shinjp.sm2_params) RETURNS internal
+	AS 'MODULE_PATHNAME', 'shinjp_sm2_replay_step'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION shinjp.sm2_replay_final(internal) RETURNS shinjp.sm2_card
+	AS 'MODULE_PATHNAME', 'shinjp_sm2_replay_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE shinjp.sm2_replay(rating int4, reviewed_at timestamptz, params shinjp.sm2_params) (
+	SFUNC = shinjp.sm2_replay_step,
+	STYPE = internal,
+	FINALFUNC = shinjp.sm2_replay_final,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE shinjp.sm2_replay(int4, timestamptz, shinjp.sm2_params) IS
+	'the SM-2 card after replaying its reviews from a new card; use ORDER BY reviewed_at inside the call';
+
+-- Migrating from SM-2: an FSRS card whose memory state comes from the SM-2 ease and interval.
+CREATE FUNCTION shinjp.sm2_to_fsrs(card shinjp.sm2_card, params shinjp.fsrs_params DEFAULT shinjp.fsrs_params(),
+                                   sm2_retention float8 DEFAULT 0.9)
+RETURNS shinjp.card
+	AS 'MODULE_PATHNAME', 'shinjp_sm2_to_fsrs'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.sm2_to_fsrs(shinjp.sm2_card, shinjp.fsrs_params, float8) IS
+	'the FSRS card for an SM-2 card: review/relearning cards get the memory state of their ease and interval, new/learning cards start new';

@@ -320,9 +320,23 @@ Num(double x)
 	return buf;
 }
 
+}  // namespace
+
+int64_t
+DayClock::Day(Timestamp t) const
+{
+	int64_t off = offset_fn ? offset_fn(zone, t) * INT64_C(1000000) : fixed_offset_us;
+	int64_t local = t + off - rollover_us;
+	/* floor division */
+	int64_t q = local / kUsecPerDay;
+	if ((local % kUsecPerDay) < 0)
+		q -= 1;
+	return q;
+}
+
 /* Convert and check one list of steps into whole minutes. */
 int32_t
-StepsToMinutes(const char *which, const StepSpec *steps, int n, int32_t *out)
+ConvertSteps(const char *which, const StepSpec *steps, int n, int32_t *out)
 {
 	if (n > kMaxSteps)
 		throw Error(sqlstate::kProgramLimitExceeded, Fmt("too many %s", which), Fmt("Got %d steps.", n),
@@ -356,19 +370,6 @@ StepsToMinutes(const char *which, const StepSpec *steps, int n, int32_t *out)
 	return n;
 }
 
-}  // namespace
-
-int64_t
-DayClock::Day(Timestamp t) const
-{
-	int64_t off = offset_fn ? offset_fn(zone, t) * INT64_C(1000000) : fixed_offset_us;
-	int64_t local = t + off - rollover_us;
-	/* floor division */
-	int64_t q = local / kUsecPerDay;
-	if ((local % kUsecPerDay) < 0)
-		q -= 1;
-	return q;
-}
 
 Params
 MakeParams(const ParamsSpec &spec, const DayClock &day)
@@ -406,9 +407,9 @@ MakeParams(const ParamsSpec &spec, const DayClock &day)
 	p.n_weights_given = n;
 
 	/* steps */
-	p.n_learning_steps = StepsToMinutes("learning steps", spec.learning_steps, spec.n_learning_steps, p.learning_steps);
+	p.n_learning_steps = ConvertSteps("learning steps", spec.learning_steps, spec.n_learning_steps, p.learning_steps);
 	p.n_relearning_steps =
-		StepsToMinutes("relearning steps", spec.relearning_steps, spec.n_relearning_steps, p.relearning_steps);
+		ConvertSteps("relearning steps", spec.relearning_steps, spec.n_relearning_steps, p.relearning_steps);
 
 	/*
 	 * The model's ceiling on w17 and w18 with more than one relearning step (ts-fsrs clipParameters,

@@ -98,6 +98,12 @@ struct ParamsSpec {
 	int64_t day_rollover_hour = 0;
 };
 
+/*
+ * Check steps (positive, whole minutes, no months, ascending, at most kMaxSteps) and convert them to
+ * minutes in out[]; `which` names them in errors ("learning steps").  Returns n.
+ */
+int32_t ConvertSteps(const char *which, const StepSpec *steps, int n, int32_t *out);
+
 /* Validated parameters and derived constants.  Trivially copyable (cached as bytes by the glue). */
 struct Params {
 	double w[kNumWeights];   /* effective FSRS-6 weights (19 are migrated, w17/w18 ceiling applied) */

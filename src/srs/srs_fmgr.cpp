@@ -381,22 +381,17 @@ LookupParamsByBytes(FnCache *c, Datum d, size_t size, void (*decode)(FnCache *, 
 
 }  // namespace shinjp::srs::glue
 
-using namespace shinjp::srs::glue;
-
-namespace {
+namespace shinjp::srs::glue {
 
 /* ------------------------------------------------------------------------------------------ */
 /* FSRS cards and parameters                                                                   */
 
-constexpr int kCardAtts = 10;
-constexpr int kParamsAtts = 9;
-
 srs::Card
-ReadCard(FnCache *c, Datum d)
+ReadFsrsCard(MemoryContext mcxt, CompositeType *t, Datum d)
 {
 	Datum v[kCardAtts];
 	bool n[kCardAtts];
-	ReadComposite(c->mcxt, &c->card, d, kCardAtts, "shinjp.card", v, n);
+	ReadComposite(mcxt, t, d, kCardAtts, "shinjp.card", v, n);
 	static const char *names[kCardAtts] = {"due",  "stability", "difficulty", "elapsed_days", "scheduled_days",
 	                                      "learning_steps", "reps", "lapses", "state", "last_review"};
 	for (int i = 0; i < kCardAtts - 1; i++)
@@ -411,7 +406,7 @@ ReadCard(FnCache *c, Datum d)
 	card.learning_steps = DatumGetInt32(v[5]);
 	card.reps = DatumGetInt32(v[6]);
 	card.lapses = DatumGetInt32(v[7]);
-	card.state = static_cast<srs::State>(StateOf(c->card, DatumGetObjectId(v[8])));
+	card.state = static_cast<srs::State>(StateOf(*t, DatumGetObjectId(v[8])));
 	card.has_last_review = !n[9];
 	if (card.has_last_review)
 		card.last_review = FiniteTime(DatumGetTimestampTz(v[9]), "card last_review");
@@ -419,7 +414,7 @@ ReadCard(FnCache *c, Datum d)
 }
 
 Datum
-WriteCard(FnCache *c, const srs::Card &card)
+WriteFsrsCard(const CompositeType &t, const srs::Card &card)
 {
 	Datum v[kCardAtts];
 	bool n[kCardAtts] = {false, false, false, false, false, false, false, false, false, !card.has_last_review};
@@ -431,12 +426,12 @@ WriteCard(FnCache *c, const srs::Card &card)
 	v[5] = Int32GetDatum(card.learning_steps);
 	v[6] = Int32GetDatum(card.reps);
 	v[7] = Int32GetDatum(card.lapses);
-	v[8] = ObjectIdGetDatum(c->card.state_oid[static_cast<int>(card.state)]);
+	v[8] = ObjectIdGetDatum(t.state_oid[static_cast<int>(card.state)]);
 	v[9] = TimestampTzGetDatum(card.last_review);
-	return FormComposite(c->card, v, n);
+	return FormComposite(t, v, n);
 }
 
-void
+static void
 DecodeFsrsParams(FnCache *c, HeapTupleHeader th, void *out)
 {
 	Datum v[kParamsAtts];
@@ -480,6 +475,24 @@ ReadFsrsParams(FunctionCallInfo fcinfo, FnCache *c, int argno)
 {
 	return *static_cast<const srs::Params *>(
 		LookupParams(fcinfo, c, argno, PG_GETARG_DATUM(argno), sizeof(srs::Params), DecodeFsrsParams));
+}
+
+}  // namespace shinjp::srs::glue
+
+using namespace shinjp::srs::glue;
+
+namespace {
+
+srs::Card
+ReadCard(FnCache *c, Datum d)
+{
+	return ReadFsrsCard(c->mcxt, &c->card, d);
+}
+
+Datum
+WriteCard(FnCache *c, const srs::Card &card)
+{
+	return WriteFsrsCard(c->card, card);
 }
 
 }  // namespace
@@ -600,7 +613,7 @@ SHINJP_FUNCTION(shinjp_fsrs_memory_from_sm2)
 	return HeapTupleGetDatum(heap_form_tuple(c->aux.desc, v, n));
 }
 
-/* fsrs_replay(rating, reviewed_at, params ORDER BY reviewed_at): transition */
+/* fsrs_replay(rating, reviewed_at, params [, start] ORDER BY reviewed_at): transition */
 namespace {
 struct ReplayState {
 	srs::Card card;
@@ -627,8 +640,10 @@ SHINJP_FUNCTION(shinjp_fsrs_replay_step)
 	const srs::Params &p = ReadFsrsParams(fcinfo, c, 3);
 	srs::ValidateRating(rating);
 	if (st == nullptr) {
+		/* the starting card: fsrs_replay(..., start) (e.g. converted from SM-2), else a new card */
+		srs::Card start = PG_NARGS() > 4 && !PG_ARGISNULL(4) ? ReadCard(c, PG_GETARG_DATUM(4)) : srs::NewCard(at);
 		st = static_cast<ReplayState *>(MemoryContextAllocZero(aggcxt, sizeof(ReplayState)));
-		st->card = srs::NewCard(at);
+		st->card = start;
 	}
 	st->card = srs::Review(p, st->card, rating, at);
 	PG_RETURN_POINTER(st);

@@ -93,6 +93,13 @@ int ReadSteps(Datum d, const char *field, srs::StepSpec **out);
 /* The learner's day clock for a time-zone name (rollover set later by MakeParams). */
 srs::DayClock ReadDayClock(Datum tzname);
 
+/* FSRS cards (shinjp.card) and parameters (shinjp.fsrs_params). */
+inline constexpr int kCardAtts = 10;
+inline constexpr int kParamsAtts = 9;
+srs::Card ReadFsrsCard(MemoryContext mcxt, CompositeType *t, Datum d);
+Datum WriteFsrsCard(const CompositeType &t, const srs::Card &card);
+const srs::Params &ReadFsrsParams(FunctionCallInfo fcinfo, FnCache *c, int argno);
+
 [[noreturn]] void NullField(const char *what, const char *field, const char *hint);
 TimestampTz FiniteTime(TimestampTz t, const char *what);
 
