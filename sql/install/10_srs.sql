@@ -128,6 +128,8 @@ CREATE FUNCTION shinjp.fsrs_replay_step(internal, int4, timestamptz, shinjp.fsrs
 CREATE FUNCTION shinjp.fsrs_replay_final(internal) RETURNS shinjp.card
 	AS 'MODULE_PATHNAME', 'shinjp_fsrs_replay_final'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.fsrs_replay_step(internal, int4, timestamptz, shinjp.fsrs_params) IS 'transition function of fsrs_replay';
+COMMENT ON FUNCTION shinjp.fsrs_replay_final(internal) IS 'final function of fsrs_replay';
 CREATE AGGREGATE shinjp.fsrs_replay(rating int4, reviewed_at timestamptz, params shinjp.fsrs_params) (
 	SFUNC = shinjp.fsrs_replay_step,
 	STYPE = internal,
@@ -142,6 +144,7 @@ COMMENT ON AGGREGATE shinjp.fsrs_replay(int4, timestamptz, shinjp.fsrs_params) I
 CREATE FUNCTION shinjp.fsrs_replay_step(internal, int4, timestamptz, shinjp.fsrs_params, shinjp.card) RETURNS internal
 	AS 'MODULE_PATHNAME', 'shinjp_fsrs_replay_step'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.fsrs_replay_step(internal, int4, timestamptz, shinjp.fsrs_params, shinjp.card) IS 'transition function of fsrs_replay with a starting card';
 CREATE AGGREGATE shinjp.fsrs_replay(rating int4, reviewed_at timestamptz, params shinjp.fsrs_params, start shinjp.card) (
 	SFUNC = shinjp.fsrs_replay_step,
 	STYPE = internal,
@@ -245,6 +248,8 @@ CREATE FUNCTION shinjp.sm2_replay_step(internal, int4, timestamptz, shinjp.sm2_p
 CREATE FUNCTION shinjp.sm2_replay_final(internal) RETURNS shinjp.sm2_card
 	AS 'MODULE_PATHNAME', 'shinjp_sm2_replay_final'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.sm2_replay_step(internal, int4, timestamptz, shinjp.sm2_params) IS 'transition function of sm2_replay';
+COMMENT ON FUNCTION shinjp.sm2_replay_final(internal) IS 'final function of sm2_replay';
 CREATE AGGREGATE shinjp.sm2_replay(rating int4, reviewed_at timestamptz, params shinjp.sm2_params) (
 	SFUNC = shinjp.sm2_replay_step,
 	STYPE = internal,
