@@ -633,19 +633,22 @@ MsOf(Timestamp t)
 }
 
 /*
- * One scheduling step, shaped like ts-fsrs's schedulers: `current` is the card with last_review,
- * elapsed_days and reps already updated; the fuzz factor is drawn once (the seed is fixed per step).
+ * One scheduling step, shaped like ts-fsrs's schedulers.  `last` is the card before the review;
+ * ts-fsrs's `current` is `last` with last_review, elapsed_days and reps updated (Base()).  Outcomes
+ * are written field by field into their destination: whole-struct copies of cards that were just
+ * written field by field would stall on store forwarding, and this is the hot path.  The fuzz factor
+ * is drawn once per step (ts-fsrs seeds every interval of a step alike).
  */
 struct Step {
 	const Params &p;
 	const Card &last;
-	Card current;
 	Timestamp now;
-	int32_t elapsed; /* learner days since the last review */
+	int32_t elapsed; /* learner days since the last review (0 for a new card) */
+	int32_t reps;    /* reps after this review; the fuzz seed uses it */
 	bool have_fuzz = false;
 	double fuzz = 0;
 
-	Step(const Params &params, const Card &card, Timestamp at) : p(params), last(card), current(card), now(at)
+	Step(const Params &params, const Card &card, Timestamp at) : p(params), last(card), now(at)
 	{
 		ValidateCard(card);
 		if (card.has_last_review && at < card.last_review)
@@ -660,10 +663,23 @@ struct Step {
 		elapsed = static_cast<int32_t>(interval);
 		if (card.reps == INT32_MAX)
 			throw Error(sqlstate::kNumericValueOutOfRange, "reps out of range", "The card has been reviewed 2147483647 times.");
-		current.has_last_review = true;
-		current.last_review = at;
-		current.elapsed_days = elapsed;
-		current.reps += 1;
+		reps = card.reps + 1;
+	}
+
+	/* ts-fsrs's `current`, the starting point of every outcome */
+	void Base(Card &c) const
+	{
+		c.due = last.due;
+		c.stability = last.stability;
+		c.difficulty = last.difficulty;
+		c.elapsed_days = elapsed;
+		c.scheduled_days = last.scheduled_days;
+		c.learning_steps = last.learning_steps;
+		c.reps = reps;
+		c.lapses = last.lapses;
+		c.state = last.state;
+		c.has_last_review = true;
+		c.last_review = now;
 	}
 
 	/* ts-fsrs DefaultInitSeedStrategy: `${review_time_ms}_${reps}_${difficulty * stability}` */
@@ -671,8 +687,8 @@ struct Step {
 	{
 		if (!have_fuzz) {
 			char seed[96];
-			int len = std::snprintf(seed, sizeof seed, "%" PRId64 "_%d_", MsOf(now), current.reps);
-			len += js::NumberToString(current.difficulty * current.stability, seed + len);
+			int len = std::snprintf(seed, sizeof seed, "%" PRId64 "_%d_", MsOf(now), reps);
+			len += js::NumberToString(last.difficulty * last.stability, seed + len);
 			fuzz = js::AleaFirst(seed, len);
 			have_fuzz = true;
 		}
@@ -690,38 +706,34 @@ struct Step {
 		return static_cast<int32_t>(std::floor(FuzzFactor() * (hi - lo + 1) + lo));
 	}
 
-	void SetDays(Card &c, int32_t days)
+	void SetDays(Card &c, int32_t days) const
 	{
 		c.scheduled_days = days;
 		c.due = AddUsec(now, static_cast<int64_t>(days) * kUsecPerDay);
 	}
 
-	/* a copy of current with the next memory state (ts-fsrs next_ds); r < 0 = compute from t */
-	Card Next(double t, int g, double r = -1)
+	/* the next memory state (ts-fsrs next_ds); r < 0 = compute it from t */
+	MemoryState Next(double t, int g, double r = -1) const
 	{
-		Card c = current;
-		double d = current.difficulty, s = current.stability;
-		if (d == 0 && s == 0) {
-			c.stability = model::InitStability(p, g);
-			c.difficulty = Clamp(model::InitDifficulty(p, g), 1, 10);
-			return c;
-		}
+		double d = last.difficulty, s = last.stability;
+		if (d == 0 && s == 0)
+			return {model::InitStability(p, g), Clamp(model::InitDifficulty(p, g), 1, 10)};
+		double new_s;
 		if (t == 0 && p.enable_short_term)
-			c.stability = model::NextShortTermStability(p, s, g);
+			new_s = model::NextShortTermStability(p, s, g);
 		else {
 			if (r < 0)
 				r = model::ForgettingCurve(p, t, s);
-			c.stability = g == kAgain ? model::LapseStability(p, d, s, r) : model::NextRecallStability(p, d, s, r, g);
+			new_s = g == kAgain ? model::LapseStability(p, d, s, r) : model::NextRecallStability(p, d, s, r, g);
 		}
-		c.difficulty = model::NextDifficulty(p, d, g);
-		return c;
+		return {new_s, model::NextDifficulty(p, d, g)};
 	}
 
-	/* ts-fsrs BasicLearningStepsStrategy + applyLearningSteps */
+	/* ts-fsrs BasicLearningStepsStrategy + applyLearningSteps (the strategy reads `current`: last's state and step) */
 	void ApplyLearningSteps(Card &next, int grade, State to_state)
 	{
-		State state = current.state;
-		int32_t cur = current.learning_steps;
+		State state = last.state;
+		int32_t cur = last.learning_steps;
 		const bool relearn = state == State::Relearning || state == State::Review;
 		const int32_t *steps = relearn ? p.relearning_steps : p.learning_steps;
 		int32_t n = relearn ? p.n_relearning_steps : p.n_learning_steps;
@@ -760,18 +772,18 @@ struct Step {
 	}
 
 	/*
-	 * Outcomes for the grades in `want` (bit g set = fill out[g-1]).  Computes only what those
-	 * outcomes depend on; the values are the same as computing all four.
+	 * Fill *out[g] for every grade g with a non-null out[g].  Computes only what those outcomes depend
+	 * on; the values are the same as computing all four.
 	 */
-	void Run(unsigned want, Card out[4])
+	void Run(Card *const out[5])
 	{
 		if (p.enable_short_term)
-			RunBasic(want, out);
+			RunBasic(out);
 		else
-			RunLongTerm(want, out);
+			RunLongTerm(out);
 	}
 
-	void RunBasic(unsigned want, Card out[4])
+	void RunBasic(Card *const out[5])
 	{
 		switch (last.state) {
 		case State::New:
@@ -779,33 +791,37 @@ struct Step {
 		case State::Relearning: {
 			State to = last.state == State::New ? State::Learning : last.state;
 			for (int g = 1; g <= 4; g++) {
-				if (!(want & (1u << g)))
+				if (out[g] == nullptr)
 					continue;
-				out[g - 1] = Next(elapsed, g);
-				ApplyLearningSteps(out[g - 1], g, to);
+				Card &c = *out[g];
+				Base(c);
+				MemoryState m = Next(elapsed, g);
+				c.stability = m.stability;
+				c.difficulty = m.difficulty;
+				ApplyLearningSteps(c, g, to);
 			}
 			return;
 		}
 		case State::Review: {
 			double t = elapsed;
-			double s = current.stability, d = current.difficulty;
+			double s = last.stability, d = last.difficulty;
 			bool short_term = t == 0 && p.enable_short_term;
 			double r = short_term ? 1 : model::ForgettingCurve(p, t, s);
-			if (want & (1u << kAgain)) {
-				Card &c = out[0];
-				c = current;
+			if (out[kAgain] != nullptr) {
+				Card &c = *out[kAgain];
+				Base(c);
 				c.stability = short_term ? model::NextShortTermStability(p, s, kAgain) : model::LapseStability(p, d, s, r);
 				c.difficulty = model::NextDifficulty(p, d, kAgain);
 				ApplyLearningSteps(c, kAgain, State::Relearning);
 				c.lapses += 1;
 			}
-			if (!(want & ((1u << kHard) | (1u << kGood) | (1u << kEasy))))
+			if (out[kHard] == nullptr && out[kGood] == nullptr && out[kEasy] == nullptr)
 				return;
 			/* hard ≤ good < easy, each from its own stability */
 			double core = short_term ? 0 : model::RecallCore(p, d, s, r);
 			double st[5];
 			int32_t ivl[5];
-			int top = (want & (1u << kEasy)) ? kEasy : kGood; /* hard needs good, good needs hard */
+			int top = out[kEasy] != nullptr ? kEasy : kGood; /* hard needs good, good needs hard */
 			for (int g = kHard; g <= top; g++) {
 				st[g] = short_term ? model::NextShortTermStability(p, s, g) : model::RecallFromCore(p, s, core, g);
 				ivl[g] = NextInterval(st[g], t);
@@ -815,10 +831,10 @@ struct Step {
 			if (top == kEasy)
 				ivl[kEasy] = std::max(ivl[kEasy], ivl[kGood] + 1);
 			for (int g = kHard; g <= top; g++) {
-				if (!(want & (1u << g)))
+				if (out[g] == nullptr)
 					continue;
-				Card &c = out[g - 1];
-				c = current;
+				Card &c = *out[g];
+				Base(c);
 				c.stability = st[g];
 				c.difficulty = model::NextDifficulty(p, d, g);
 				SetDays(c, ivl[g]);
@@ -830,31 +846,22 @@ struct Step {
 		}
 	}
 
-	void RunLongTerm(unsigned want, Card out[4])
+	void RunLongTerm(Card *const out[5])
 	{
-		double t;
+		/* a new card: ts-fsrs zeroes current's scheduled and elapsed days and uses t = 0 */
 		bool is_new = last.state == State::New;
-		double r = -1;
-		if (is_new) {
-			current.scheduled_days = 0;
-			current.elapsed_days = 0;
-			t = 0;
-		} else {
-			t = elapsed;
-			r = model::ForgettingCurve(p, t, current.stability);
-		}
+		double t = is_new ? 0 : elapsed;
+		double r = is_new ? -1 : model::ForgettingCurve(p, t, last.stability);
 		/* again ≤ hard < good < easy: outcome g depends on every grade up to it (and on hard) */
-		int top = 1;
+		int top = kHard;
 		for (int g = 1; g <= 4; g++)
-			if (want & (1u << g))
-				top = g;
-		if (top < kHard)
-			top = kHard;
-		Card c[5];
+			if (out[g] != nullptr)
+				top = std::max(top, g);
+		MemoryState m[5];
 		int32_t ivl[5];
 		for (int g = 1; g <= top; g++) {
-			c[g] = Next(t, g, r);
-			ivl[g] = NextInterval(c[g].stability, t);
+			m[g] = Next(t, g, r);
+			ivl[g] = NextInterval(m[g].stability, t);
 		}
 		ivl[kAgain] = std::min(ivl[kAgain], ivl[kHard]);
 		ivl[kHard] = std::max(ivl[kHard], ivl[kAgain] + 1);
@@ -863,14 +870,17 @@ struct Step {
 		if (top >= kEasy)
 			ivl[kEasy] = std::max(ivl[kEasy], ivl[kGood] + 1);
 		for (int g = 1; g <= top; g++) {
-			if (!(want & (1u << g)))
+			if (out[g] == nullptr)
 				continue;
-			SetDays(c[g], ivl[g]);
-			c[g].state = State::Review;
-			c[g].learning_steps = 0;
+			Card &c = *out[g];
+			Base(c);
+			c.stability = m[g].stability;
+			c.difficulty = m[g].difficulty;
+			SetDays(c, ivl[g]);
+			c.state = State::Review;
+			c.learning_steps = 0;
 			if (g == kAgain && !is_new)
-				c[g].lapses += 1;
-			out[g - 1] = c[g];
+				c.lapses += 1;
 		}
 	}
 };
@@ -882,16 +892,19 @@ Review(const Params &p, const Card &card, int rating, Timestamp now)
 {
 	ValidateRating(rating);
 	Step step(p, card, now);
-	Card out[4];
-	step.Run(1u << rating, out);
-	return out[rating - 1];
+	Card result;
+	Card *const out[5] = {nullptr, rating == 1 ? &result : nullptr, rating == 2 ? &result : nullptr,
+	                      rating == 3 ? &result : nullptr, rating == 4 ? &result : nullptr};
+	step.Run(out);
+	return result;
 }
 
 void
 Preview(const Params &p, const Card &card, Timestamp now, Card out[4])
 {
 	Step step(p, card, now);
-	step.Run(0x1e, out);
+	Card *const outs[5] = {nullptr, &out[0], &out[1], &out[2], &out[3]};
+	step.Run(outs);
 }
 
 double
@@ -922,7 +935,7 @@ Reschedule(const Params &p, const Card &card, Timestamp at)
 		return card;
 	/* the fuzz is seeded like a review at last_review with the card's rep count and memory state */
 	Step step(p, card, card.last_review);
-	step.current = card;
+	step.reps = card.reps;
 	double elapsed_at = static_cast<double>(p.day.Day(at) - p.day.Day(card.last_review));
 	int32_t ivl = step.NextInterval(card.stability, elapsed_at);
 	Card c = card;

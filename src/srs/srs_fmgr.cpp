@@ -169,54 +169,61 @@ FetchUnaligned(const char *p, int len)
 	}
 }
 
-void
-ReadComposite(MemoryContext mcxt, CompositeType *t, Datum d, int natts, const char *name, Datum *values, bool *nulls)
+const char *
+FixedData(const CompositeType *t, Datum d, int natts, bool *last_null)
 {
+	if (t->desc == nullptr || !t->fixed)
+		return nullptr;
 	const char *ptr = DatumGetPointer(d);
 	/*
 	 * `tup` addresses the bytes as if the datum had a 4-byte header: a composite stored in a table row
 	 * has a 1-byte header when short, which only drops the first 3 bytes of the length word.
 	 */
-	const char *tup = nullptr;
-	uint32 total = 0;
+	const char *tup;
+	uint32 total;
 	if (VARATT_IS_4B_U(ptr)) {
 		tup = ptr;
 		total = VARSIZE(ptr);
 	} else if (VARATT_IS_1B(ptr) && !VARATT_IS_1B_E(ptr)) {
 		tup = ptr - (VARHDRSZ - VARHDRSZ_SHORT);
 		total = VARSIZE_1B(ptr) + (VARHDRSZ - VARHDRSZ_SHORT);
+	} else
+		return nullptr; /* compressed or external: let PostgreSQL detoast it */
+	Oid typid;
+	uint16 infomask2, infomask;
+	std::memcpy(&typid, tup + offsetof(HeapTupleHeaderData, t_choice.t_datum.datum_typeid), sizeof typid);
+	std::memcpy(&infomask2, tup + offsetof(HeapTupleHeaderData, t_infomask2), sizeof infomask2);
+	std::memcpy(&infomask, tup + offsetof(HeapTupleHeaderData, t_infomask), sizeof infomask);
+	uint8 hoff = static_cast<uint8>(tup[offsetof(HeapTupleHeaderData, t_hoff)]);
+	if (typid != t->typid || (infomask2 & HEAP_NATTS_MASK) != natts || (infomask & HEAP_HASEXTERNAL))
+		return nullptr;
+	int last = natts - 1;
+	bool lnull = false;
+	if (infomask & HEAP_HASNULL) {
+		const uint8 *bits = reinterpret_cast<const uint8 *>(tup + offsetof(HeapTupleHeaderData, t_bits));
+		for (int i = 0; i < natts; i++)
+			if (!(bits[i >> 3] & (1 << (i & 7)))) {
+				if (i != last)
+					return nullptr; /* the slow path reports the NULL field */
+				lnull = true;
+			}
 	}
-	if (tup != nullptr && t->desc != nullptr && t->fixed) {
-		Oid typid;
-		uint16 infomask2, infomask;
-		uint8 hoff;
-		std::memcpy(&typid, tup + offsetof(HeapTupleHeaderData, t_choice.t_datum.datum_typeid), sizeof typid);
-		std::memcpy(&infomask2, tup + offsetof(HeapTupleHeaderData, t_infomask2), sizeof infomask2);
-		std::memcpy(&infomask, tup + offsetof(HeapTupleHeaderData, t_infomask), sizeof infomask);
-		hoff = static_cast<uint8>(tup[offsetof(HeapTupleHeaderData, t_hoff)]);
-		int last = natts - 1;
-		if (typid == t->typid && (infomask2 & HEAP_NATTS_MASK) == natts && !(infomask & HEAP_HASEXTERNAL)) {
-			bool last_null = false, ok = true;
-			if (infomask & HEAP_HASNULL) {
-				const uint8 *bits = reinterpret_cast<const uint8 *>(tup + offsetof(HeapTupleHeaderData, t_bits));
-				for (int i = 0; i < natts; i++)
-					if (!(bits[i >> 3] & (1 << (i & 7)))) {
-						if (i == last)
-							last_null = true;
-						else
-							ok = false;
-					}
-			}
-			uint32 need = hoff + (last_null ? t->off[last] : t->off[last] + t->len[last]);
-			if (ok && need <= total) {
-				const char *data = tup + hoff;
-				for (int i = 0; i < natts; i++) {
-					nulls[i] = i == last && last_null;
-					values[i] = nulls[i] ? (Datum) 0 : FetchUnaligned(data + t->off[i], t->len[i]);
-				}
-				return;
-			}
+	if (static_cast<uint32>(hoff + (lnull ? t->off[last] : t->off[last] + t->len[last])) > total)
+		return nullptr;
+	*last_null = lnull;
+	return tup + hoff;
+}
+
+void
+ReadComposite(MemoryContext mcxt, CompositeType *t, Datum d, int natts, const char *name, Datum *values, bool *nulls)
+{
+	bool last_null;
+	if (const char *data = FixedData(t, d, natts, &last_null)) {
+		for (int i = 0; i < natts; i++) {
+			nulls[i] = i == natts - 1 && last_null;
+			values[i] = nulls[i] ? (Datum) 0 : FetchUnaligned(data + t->off[i], t->len[i]);
 		}
+		return;
 	}
 	Deform(mcxt, t, d, natts, name, values, nulls);
 }
@@ -389,6 +396,29 @@ namespace shinjp::srs::glue {
 srs::Card
 ReadFsrsCard(MemoryContext mcxt, CompositeType *t, Datum d)
 {
+	srs::Card card;
+	bool last_null;
+	if (const char *data = FixedData(t, d, kCardAtts, &last_null)) {
+		/* the hot path: fields straight from the tuple bytes */
+		const int16 *off = t->off;
+		std::memcpy(&card.due, data + off[0], sizeof card.due);
+		std::memcpy(&card.stability, data + off[1], sizeof card.stability);
+		std::memcpy(&card.difficulty, data + off[2], sizeof card.difficulty);
+		std::memcpy(&card.elapsed_days, data + off[3], sizeof card.elapsed_days);
+		std::memcpy(&card.scheduled_days, data + off[4], sizeof card.scheduled_days);
+		std::memcpy(&card.learning_steps, data + off[5], sizeof card.learning_steps);
+		std::memcpy(&card.reps, data + off[6], sizeof card.reps);
+		std::memcpy(&card.lapses, data + off[7], sizeof card.lapses);
+		Oid state;
+		std::memcpy(&state, data + off[8], sizeof state);
+		card.state = static_cast<srs::State>(StateOf(*t, state));
+		card.has_last_review = !last_null;
+		if (!last_null) {
+			std::memcpy(&card.last_review, data + off[9], sizeof card.last_review);
+			FiniteTime(card.last_review, "card last_review");
+		}
+		return card;
+	}
 	Datum v[kCardAtts];
 	bool n[kCardAtts];
 	ReadComposite(mcxt, t, d, kCardAtts, "shinjp.card", v, n);
@@ -397,7 +427,6 @@ ReadFsrsCard(MemoryContext mcxt, CompositeType *t, Datum d)
 	for (int i = 0; i < kCardAtts - 1; i++)
 		if (n[i])
 			NullField("card", names[i], "Only last_review may be NULL (for a new card); start from shinjp.fsrs_new_card().");
-	srs::Card card;
 	card.due = DatumGetTimestampTz(v[0]);
 	card.stability = DatumGetFloat8(v[1]);
 	card.difficulty = DatumGetFloat8(v[2]);
@@ -416,6 +445,27 @@ ReadFsrsCard(MemoryContext mcxt, CompositeType *t, Datum d)
 Datum
 WriteFsrsCard(const CompositeType &t, const srs::Card &card)
 {
+	if (t.fixed) {
+		/* the hot path: the header template, then the fields at their offsets */
+		int k = card.has_last_review ? 0 : 1;
+		char *out = static_cast<char *>(palloc(t.tmpl_len[k]));
+		std::memcpy(out, t.tmpl[k], t.tmpl_len[k]);
+		char *data = out + t.tmpl_hoff[k];
+		const int16 *off = t.off;
+		Oid state = t.state_oid[static_cast<int>(card.state)];
+		std::memcpy(data + off[0], &card.due, sizeof card.due);
+		std::memcpy(data + off[1], &card.stability, sizeof card.stability);
+		std::memcpy(data + off[2], &card.difficulty, sizeof card.difficulty);
+		std::memcpy(data + off[3], &card.elapsed_days, sizeof card.elapsed_days);
+		std::memcpy(data + off[4], &card.scheduled_days, sizeof card.scheduled_days);
+		std::memcpy(data + off[5], &card.learning_steps, sizeof card.learning_steps);
+		std::memcpy(data + off[6], &card.reps, sizeof card.reps);
+		std::memcpy(data + off[7], &card.lapses, sizeof card.lapses);
+		std::memcpy(data + off[8], &state, sizeof state);
+		if (card.has_last_review)
+			std::memcpy(data + off[9], &card.last_review, sizeof card.last_review);
+		return PointerGetDatum(out);
+	}
 	Datum v[kCardAtts];
 	bool n[kCardAtts] = {false, false, false, false, false, false, false, false, false, !card.has_last_review};
 	v[0] = TimestampTzGetDatum(card.due);
