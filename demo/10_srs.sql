@@ -52,4 +52,5 @@ GROUP BY l.card_id, c.card ORDER BY l.card_id;
 SELECT card_id, (s).state, (s).interval_days, (s).ease, (s).due
 FROM (SELECT card_id, shinjp.sm2_replay(rating, reviewed_at, shinjp.sm2_params() ORDER BY reviewed_at) AS s
       FROM review_log GROUP BY card_id) x ORDER BY card_id;
-SELECT (shinjp.sm2_to_fsrs(ROW('2024-05-01 08:00+09', 21, 2.3, 8, 1, 'review', 0, '2024-04-10 08:00+09')::shinjp.sm2_card)).*;
+SELECT (c).state, (c).due, round((c).stability::numeric, 2) AS stability, round((c).difficulty::numeric, 2) AS difficulty, (c).reps, (c).lapses
+FROM (SELECT shinjp.sm2_to_fsrs(ROW('2024-05-01 08:00+09', 21, 2.3, 8, 1, 'review', 0, '2024-04-10 08:00+09')::shinjp.sm2_card) AS c) x;
