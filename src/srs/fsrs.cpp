@@ -168,6 +168,14 @@ NumberToString(double x, char *buf)
 	return len;
 }
 
+std::string
+NumberText(double x)
+{
+	char buf[40];
+	NumberToString(x, buf);
+	return buf;
+}
+
 namespace {
 
 /* ToUint32 of a finite non-negative double below 2^53 (all Mash ever produces). */
@@ -312,12 +320,10 @@ Fmt(const char *fmt, ...)
 }
 
 /* A number as JavaScript (and PostgreSQL's float8 output) prints it: shortest round-trip digits. */
-std::string
+inline std::string
 Num(double x)
 {
-	char buf[40];
-	js::NumberToString(x, buf);
-	return buf;
+	return js::NumberText(x);
 }
 
 }  // namespace
@@ -608,10 +614,8 @@ ValidateCard(const Card &c)
 		              memory_hint);
 }
 
-namespace {
-
-inline Timestamp
-AddUsec(Timestamp t, int64_t us)
+Timestamp
+AddToTimestamp(Timestamp t, int64_t us)
 {
 	Timestamp r;
 	/* PostgreSQL's timestamptz ends at 294276 AD (about 9.2e18 µs): also check that range. */
@@ -622,15 +626,16 @@ AddUsec(Timestamp t, int64_t us)
 	return r;
 }
 
-inline int64_t
-MsOf(Timestamp t)
+int64_t
+JsTimeMs(Timestamp t)
 {
-	/* JavaScript Date.getTime() of the same instant (floor to the millisecond). */
 	int64_t ms = t / 1000;
 	if (t % 1000 < 0)
 		ms -= 1;
 	return ms - kUnixEpochMs;
 }
+
+namespace {
 
 /*
  * One scheduling step, shaped like ts-fsrs's schedulers.  `last` is the card before the review;
@@ -687,7 +692,7 @@ struct Step {
 	{
 		if (!have_fuzz) {
 			char seed[96];
-			int len = std::snprintf(seed, sizeof seed, "%" PRId64 "_%d_", MsOf(now), reps);
+			int len = std::snprintf(seed, sizeof seed, "%" PRId64 "_%d_", JsTimeMs(now), reps);
 			len += js::NumberToString(last.difficulty * last.stability, seed + len);
 			fuzz = js::AleaFirst(seed, len);
 			have_fuzz = true;
@@ -709,7 +714,7 @@ struct Step {
 	void SetDays(Card &c, int32_t days) const
 	{
 		c.scheduled_days = days;
-		c.due = AddUsec(now, static_cast<int64_t>(days) * kUsecPerDay);
+		c.due = AddToTimestamp(now, static_cast<int64_t>(days) * kUsecPerDay);
 	}
 
 	/* the next memory state (ts-fsrs next_ds); r < 0 = compute it from t */
@@ -757,12 +762,12 @@ struct Step {
 			next.learning_steps = next_step;
 			next.scheduled_days = 0;
 			next.state = to_state;
-			next.due = AddUsec(now, static_cast<int64_t>(minutes) * kUsecPerMinute);
+			next.due = AddToTimestamp(now, static_cast<int64_t>(minutes) * kUsecPerMinute);
 		} else {
 			next.state = State::Review;
 			if (minutes >= 1440) {
 				next.learning_steps = next_step;
-				next.due = AddUsec(now, static_cast<int64_t>(minutes) * kUsecPerMinute);
+				next.due = AddToTimestamp(now, static_cast<int64_t>(minutes) * kUsecPerMinute);
 				next.scheduled_days = static_cast<int32_t>(std::floor(minutes / 1440));
 			} else {
 				next.learning_steps = 0;
@@ -914,7 +919,7 @@ Retrievability(const Params &p, const Card &card, Timestamp now)
 	if (card.state == State::New)
 		return 0;
 	/* ts-fsrs date_diff(now, last_review, 'days'): whole 24-hour periods, floored; never negative */
-	int64_t diff_ms = MsOf(now) - MsOf(card.last_review);
+	int64_t diff_ms = JsTimeMs(now) - JsTimeMs(card.last_review);
 	int64_t days = diff_ms / 86400000;
 	if (diff_ms % 86400000 < 0)
 		days -= 1;
@@ -940,7 +945,7 @@ Reschedule(const Params &p, const Card &card, Timestamp at)
 	int32_t ivl = step.NextInterval(card.stability, elapsed_at);
 	Card c = card;
 	c.scheduled_days = ivl;
-	c.due = AddUsec(card.last_review, static_cast<int64_t>(ivl) * kUsecPerDay);
+	c.due = AddToTimestamp(card.last_review, static_cast<int64_t>(ivl) * kUsecPerDay);
 	return c;
 }
 

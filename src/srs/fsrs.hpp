@@ -171,6 +171,11 @@ double Retrievability(const Params &p, const Card &card, Timestamp now);
  */
 Card Reschedule(const Params &p, const Card &card, Timestamp at);
 
+/* t + usecs; 22008 beyond PostgreSQL's timestamp range. */
+Timestamp AddToTimestamp(Timestamp t, int64_t usecs);
+/* JavaScript's Date.getTime() of the same instant (milliseconds since 1970, floored). */
+int64_t JsTimeMs(Timestamp t);
+
 /* Stability and difficulty. */
 struct MemoryState {
 	double stability;
@@ -206,6 +211,7 @@ double Round(double x);                    /* Math.round: nearest, ties toward +
 double Round8(double x);                   /* ts-fsrs roundTo(x, 8) = Math.round(x·1e8)/1e8 */
 double ToFixed8(double x);                 /* +x.toFixed(8) */
 int NumberToString(double x, char *buf);   /* Number.prototype.toString(), buf ≥ 32 bytes; returns length */
+std::string NumberText(double x);          /* the same, as a string (for messages) */
 /* Alea PRNG (seedrandom's alea) seeded with a string: first output. */
 double AleaFirst(const char *seed, int len);
 /* The fuzz range of ts-fsrs get_fuzz_range. */

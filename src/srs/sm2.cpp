@@ -17,12 +17,10 @@ namespace {
 
 constexpr int64_t kDaySecs = 86400;
 
-std::string
+inline std::string
 Num(double x)
 {
-	char buf[40];
-	js::NumberToString(x, buf);
-	return buf;
+	return js::NumberText(x);
 }
 
 void
@@ -89,9 +87,8 @@ struct Step {
 	double FuzzFactor()
 	{
 		if (!have_factor) {
-			int64_t ms = now / 1000 - (now % 1000 < 0 ? 1 : 0) - kUnixEpochMs;
 			char seed[64];
-			int len = std::snprintf(seed, sizeof seed, "sm2_%" PRId64 "_%d", ms, cur.reps);
+			int len = std::snprintf(seed, sizeof seed, "sm2_%" PRId64 "_%d", JsTimeMs(now), cur.reps);
 			factor = js::AleaFirst(seed, len);
 			have_factor = true;
 		}
@@ -113,15 +110,7 @@ struct Step {
 		return static_cast<int32_t>(std::clamp<double>(r, lo, hi));
 	}
 
-	Timestamp After(int64_t usecs) const
-	{
-		Timestamp r;
-		constexpr Timestamp kEnd = INT64_C(9223371331200000000);
-		if (__builtin_add_overflow(now, usecs, &r) || r >= kEnd)
-			throw Error(sqlstate::kDatetimeFieldOverflow, "timestamp out of range",
-			            "The next due date is beyond the end of the timestamp range.", "Use review times in a realistic range.");
-		return r;
-	}
+	Timestamp After(int64_t usecs) const { return AddToTimestamp(now, usecs); }
 
 	Sm2Card ToReview(int32_t days, double ease)
 	{

@@ -117,17 +117,7 @@ struct Sm2ReplayState {
 /* shinjp.sm2_params(...) — build and validate */
 SHINJP_FUNCTION(shinjp_sm2_params)
 {
-	FnCache *c = GetCache(fcinfo);
-	ResultType(fcinfo, c->mcxt, &c->params_type, kSm2ParamsAtts, "shinjp.sm2_params");
-	Datum v[kSm2ParamsAtts];
-	bool n[kSm2ParamsAtts];
-	for (int i = 0; i < kSm2ParamsAtts; i++) {
-		v[i] = PG_GETARG_DATUM(i);
-		n[i] = false;
-	}
-	Datum result = HeapTupleGetDatum(heap_form_tuple(c->params_type.desc, v, n));
-	LookupParams(fcinfo, c, -1, result, sizeof(sm2::Sm2Params), DecodeSm2Params); /* validates */
-	return result;
+	return BuildParams(fcinfo, GetCache(fcinfo), kSm2ParamsAtts, "shinjp.sm2_params", sizeof(sm2::Sm2Params), DecodeSm2Params);
 }
 
 /* shinjp.learner_day(at, sm2_params) → date */
@@ -168,17 +158,13 @@ SHINJP_FUNCTION(shinjp_sm2_preview)
 	const sm2::Sm2Params &p = ReadSm2Params(fcinfo, c, 2);
 	sm2::Sm2Card out[4];
 	sm2::Preview(p, card, at, out);
-	InitMaterializedSRF(fcinfo, 0);
-	ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
-	for (int g = 1; g <= 4; g++) {
-		Datum v[4];
-		bool n[4] = {false, false, false, false};
-		v[0] = Int32GetDatum(g);
-		v[1] = CStringGetTextDatum(srs::RatingName(g));
-		v[2] = DirectFunctionCall2(timestamp_mi, TimestampTzGetDatum(out[g - 1].due), TimestampTzGetDatum(at));
-		v[3] = WriteSm2Card(c, out[g - 1]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+	TimestampTz due[4];
+	Datum cards[4];
+	for (int i = 0; i < 4; i++) {
+		due[i] = out[i].due;
+		cards[i] = WriteSm2Card(c, out[i]);
 	}
+	PutPreviewRows(fcinfo, at, due, cards);
 	return (Datum) 0;
 }
 
@@ -192,17 +178,12 @@ SHINJP_FUNCTION(shinjp_sm2_grade)
 SHINJP_FUNCTION(shinjp_sm2_replay_step)
 {
 	MemoryContext aggcxt;
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("sm2_replay_step called in non-aggregate context")));
 	Sm2ReplayState *st = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<Sm2ReplayState *>(PG_GETARG_POINTER(0));
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2)) {
+	if (!ReplayRowCounts(fcinfo, "sm2_replay", &aggcxt)) {
 		if (st == nullptr)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(st);
 	}
-	if (PG_ARGISNULL(3))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("sm2_replay parameters must not be NULL"),
-		                errhint("Pass shinjp.sm2_params(...) as the third argument.")));
 	FnCache *c = GetCache(fcinfo);
 	int32 rating = PG_GETARG_INT32(1);
 	TimestampTz at = FiniteTime(PG_GETARG_TIMESTAMPTZ(2), "reviewed_at");

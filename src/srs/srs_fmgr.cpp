@@ -527,6 +527,52 @@ ReadFsrsParams(FunctionCallInfo fcinfo, FnCache *c, int argno)
 		LookupParams(fcinfo, c, argno, PG_GETARG_DATUM(argno), sizeof(srs::Params), DecodeFsrsParams));
 }
 
+Datum
+BuildParams(FunctionCallInfo fcinfo, FnCache *c, int natts, const char *name, size_t size,
+            void (*decode)(FnCache *, HeapTupleHeader, void *))
+{
+	ResultType(fcinfo, c->mcxt, &c->params_type, natts, name);
+	Datum v[FUNC_MAX_ARGS];
+	bool n[FUNC_MAX_ARGS];
+	for (int i = 0; i < natts; i++) {
+		v[i] = PG_GETARG_DATUM(i);
+		n[i] = false;
+	}
+	Datum result = HeapTupleGetDatum(heap_form_tuple(c->params_type.desc, v, n));
+	LookupParams(fcinfo, c, -1, result, size, decode);
+	return result;
+}
+
+void
+PutPreviewRows(FunctionCallInfo fcinfo, TimestampTz at, const TimestampTz due[4], const Datum cards[4])
+{
+	InitMaterializedSRF(fcinfo, 0);
+	ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+	for (int g = 1; g <= 4; g++) {
+		Datum v[4];
+		bool n[4] = {false, false, false, false};
+		v[0] = Int32GetDatum(g);
+		v[1] = CStringGetTextDatum(srs::RatingName(g));
+		v[2] = DirectFunctionCall2(timestamp_mi, TimestampTzGetDatum(due[g - 1]), TimestampTzGetDatum(at));
+		v[3] = cards[g - 1];
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+	}
+}
+
+bool
+ReplayRowCounts(FunctionCallInfo fcinfo, const char *aggregate, MemoryContext *aggcxt)
+{
+	if (!AggCheckCallContext(fcinfo, aggcxt))
+		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s_step called in non-aggregate context", aggregate)));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return false;
+	if (PG_ARGISNULL(3))
+		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s parameters must not be NULL", aggregate),
+		                errhint("Pass shinjp.%s(...) as the third argument.",
+		                        std::strcmp(aggregate, "sm2_replay") == 0 ? "sm2_params" : "fsrs_params")));
+	return true;
+}
+
 }  // namespace shinjp::srs::glue
 
 using namespace shinjp::srs::glue;
@@ -553,17 +599,7 @@ WriteCard(FnCache *c, const srs::Card &card)
 /* shinjp.fsrs_params(weights, desired_retention, ...) — build and validate */
 SHINJP_FUNCTION(shinjp_fsrs_params)
 {
-	FnCache *c = GetCache(fcinfo);
-	ResultType(fcinfo, c->mcxt, &c->params_type, kParamsAtts, "shinjp.fsrs_params");
-	Datum v[kParamsAtts];
-	bool n[kParamsAtts];
-	for (int i = 0; i < kParamsAtts; i++) {
-		v[i] = PG_GETARG_DATUM(i);
-		n[i] = false;
-	}
-	Datum result = HeapTupleGetDatum(heap_form_tuple(c->params_type.desc, v, n));
-	LookupParams(fcinfo, c, -1, result, sizeof(srs::Params), DecodeFsrsParams); /* validates */
-	return result;
+	return BuildParams(fcinfo, GetCache(fcinfo), kParamsAtts, "shinjp.fsrs_params", sizeof(srs::Params), DecodeFsrsParams);
 }
 
 /* shinjp.fsrs_effective_weights(params) → float8[21] */
@@ -615,17 +651,13 @@ SHINJP_FUNCTION(shinjp_fsrs_preview)
 	const srs::Params &p = ReadFsrsParams(fcinfo, c, 2);
 	srs::Card out[4];
 	srs::Preview(p, card, at, out);
-	InitMaterializedSRF(fcinfo, 0);
-	ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
-	for (int g = 1; g <= 4; g++) {
-		Datum v[4];
-		bool n[4] = {false, false, false, false};
-		v[0] = Int32GetDatum(g);
-		v[1] = CStringGetTextDatum(srs::RatingName(g));
-		v[2] = DirectFunctionCall2(timestamp_mi, TimestampTzGetDatum(out[g - 1].due), TimestampTzGetDatum(at));
-		v[3] = WriteCard(c, out[g - 1]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+	TimestampTz due[4];
+	Datum cards[4];
+	for (int i = 0; i < 4; i++) {
+		due[i] = out[i].due;
+		cards[i] = WriteCard(c, out[i]);
 	}
+	PutPreviewRows(fcinfo, at, due, cards);
 	return (Datum) 0;
 }
 
@@ -673,17 +705,12 @@ struct ReplayState {
 SHINJP_FUNCTION(shinjp_fsrs_replay_step)
 {
 	MemoryContext aggcxt;
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("fsrs_replay_step called in non-aggregate context")));
 	ReplayState *st = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<ReplayState *>(PG_GETARG_POINTER(0));
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2)) {
+	if (!ReplayRowCounts(fcinfo, "fsrs_replay", &aggcxt)) {
 		if (st == nullptr)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(st);
 	}
-	if (PG_ARGISNULL(3))
-		ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("fsrs_replay parameters must not be NULL"),
-		                errhint("Pass shinjp.fsrs_params(...) as the third argument.")));
 	FnCache *c = GetCache(fcinfo);
 	int32 rating = PG_GETARG_INT32(1);
 	TimestampTz at = FiniteTime(PG_GETARG_TIMESTAMPTZ(2), "reviewed_at");

@@ -100,6 +100,20 @@ srs::Card ReadFsrsCard(MemoryContext mcxt, CompositeType *t, Datum d);
 Datum WriteFsrsCard(const CompositeType &t, const srs::Card &card);
 const srs::Params &ReadFsrsParams(FunctionCallInfo fcinfo, FnCache *c, int argno);
 
+/* The parameter constructor (shinjp.fsrs_params / shinjp.sm2_params): form the composite from the
+ * function's arguments and validate it by decoding it once. */
+Datum BuildParams(FunctionCallInfo fcinfo, FnCache *c, int natts, const char *name, size_t size,
+                  void (*decode)(FnCache *, HeapTupleHeader, void *));
+
+/* The four rows of a preview SRF: (rating, label, due - at, card[g - 1]). */
+void PutPreviewRows(FunctionCallInfo fcinfo, TimestampTz at, const TimestampTz due[4], const Datum cards[4]);
+
+/*
+ * Start of a replay transition function (rating, reviewed_at, params in arguments 1-3): checks the
+ * aggregate context, errors on NULL parameters; false = skip this row (NULL rating or time).
+ */
+bool ReplayRowCounts(FunctionCallInfo fcinfo, const char *aggregate, MemoryContext *aggcxt);
+
 [[noreturn]] void NullField(const char *what, const char *field, const char *hint);
 TimestampTz FiniteTime(TimestampTz t, const char *what);
 
