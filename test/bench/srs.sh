@@ -211,7 +211,7 @@ BEGIN {
 	printf "| %-48s | %-30s | %-30s | %-14s | %-11s | %-4s |\n", "measurement", "baseline", "shinjp", "ratio", "goal", ""
 	printf "|%s|%s|%s|%s|%s|%s|\n", "--------------------------------------------------", "--------------------------------", "--------------------------------", "----------------", "-------------", "------"
 	r1 = ur / uc
-	row(sprintf("UPDATE %d cards SET card = fsrs_review(…)", n), sprintf("constant card: %.0f ms", uc), sprintf("fsrs_review: %.0f ms", ur),
+	row(sprintf("UPDATE %d cards SET card = fsrs_review(...)", n), sprintf("constant card: %.0f ms", uc), sprintf("fsrs_review: %.0f ms", ur),
 	    sprintf("%.2fx", r1), "<= 1.20x", r1 <= 1.2 ? "ok" : "FAIL")
 	ns = (sel - scan) * 1e6 / n
 	row(sprintf("next state of %d cards (sum of stability)", n), sprintf("bare scan: %.0f ms", scan), sprintf("with fsrs_review: %.0f ms", sel),
