@@ -99,3 +99,7 @@ installcheck-regress: $(DATA_built)
 installcheck-isolation:
 	@mkdir -p build/isolation
 	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
+
+# FSRS must compute exactly like JavaScript (ts-fsrs): no fused multiply-add in the scheduling core.
+src/srs/%.o: PG_CXXFLAGS += -ffp-contract=off
+$(UNIT_DIR)/src/srs/%.o: UNIT_CXXFLAGS += -ffp-contract=off
