@@ -15,7 +15,7 @@ echo "== build and install (PostgreSQL $PGVERSION)"
 make -s -j2 PG_CONFIG="$PG_CONFIG" all >/dev/null
 rm -rf "$dest"
 make -s PG_CONFIG="$PG_CONFIG" install DESTDIR="$dest" >/dev/null
-chmod -R a+rX "$root/build"
+chmod a+rx "$root/build" && chmod -R a+rX "$dest"  # readable by the postgres user; leave other clusters under build/ alone
 
 echo "== throwaway cluster"
 port=$(bash demo/cluster.sh start "$root/build/demo" "$dest")

@@ -116,6 +116,7 @@ SELECT shinjp.fsrs_review(NULL, 3, now()) IS NULL AS null_card,
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel, p.proisstrict, p.prokind
 FROM pg_proc p
 WHERE p.pronamespace = 'shinjp'::regnamespace AND (p.proname LIKE 'fsrs%' OR p.proname LIKE 'sm2%' OR p.proname = 'learner_day')
+  AND p.proname !~ '^fsrs_(fit|evaluate|opt|default_weights)'  -- the optimizer's (sql/fsrs_opt_*.sql)
 ORDER BY p.proname COLLATE "C", p.oid::regprocedure::text COLLATE "C";
 
 -- a card column can also be spread over plain columns and rebuilt

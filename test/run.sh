@@ -69,7 +69,7 @@ if ! make -s PG_CONFIG="$PG_CONFIG" install DESTDIR="$dest" >"$logs/install.log"
 	note_fail install
 	finish
 fi
-chmod -R a+rX "$root/build"
+chmod a+rx "$root/build" && chmod -R a+rX "$dest"  # readable by the postgres user; leave other clusters under build/ alone
 
 # 4. A throwaway cluster on a free port (pg_virtualenv -t: private directory even as root).
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null || [ -e "/var/run/postgresql/.s.PGSQL.$1" ]; }
