@@ -4,7 +4,8 @@
 # prints its own table (baseline | shinjp | ratio | goal) and writes it to build/bench/<pillar>.md;
 # charts a benchmark leaves as build/bench/*.png are copied beside the report.
 #   make bench                      # everything at the sizes the issues ask for
-#   BENCH="srs analytics" make bench  # a subset
+#   BENCH="srs analytics" make bench  # a subset; tables of other benchmarks from earlier runs in
+#                                     # build/bench are kept in the report, each with its run time
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -45,10 +46,14 @@ cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 	echo "| benchmark | status | wall time |"
 	echo "| --- | --- | --- |"
 	printf '%s\n' "${status[@]}"
-	for name in $names; do
+	all=$( (for n in $names; do echo "$n"; done; for f in build/bench/*.md; do [ -e "$f" ] && basename "$f" .md; done) | sort -u)
+	for name in $all; do
 		echo
 		if [ -s "build/bench/$name.md" ]; then
+			echo "<!-- $name: measured $(date -u -r "build/bench/$name.md" '+%Y-%m-%d %H:%M UTC') -->"
 			cat "build/bench/$name.md"
+			echo
+			echo "_Measured $(date -u -r "build/bench/$name.md" '+%Y-%m-%d %H:%M UTC') by \`bash test/bench/$name.sh\`._"
 		else
 			echo "## $name"
 			echo
