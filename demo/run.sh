@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: build, install into a private directory, start a throwaway cluster, create the
-# extension and run every demo/NN_*.sql step, timing each.  The cluster keeps running afterwards
+# extension and run every demo step (demo/NN_*.sql with psql, demo/NN_*.sh with bash), timing each.  The cluster keeps running afterwards
 # (its connection string is printed last); the next run replaces it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,12 +23,20 @@ export PGHOST=$root/build/demo PGPORT=$port PGUSER=postgres PGDATABASE=shinjp_de
 createdb -T template0 -E UTF8 shinjp_demo
 psql -X -q -c "CREATE EXTENSION shinjp"
 
-for step in demo/[0-9][0-9]_*.sql; do
-	title=$(sed -n '1s/^-- *//p' "$step")
+export DEMO_DATA="$root/../shared/data/ja"
+for step in demo/[0-9][0-9]_*; do
+	case $step in
+	*.sql) title=$(sed -n '1s/^-- *//p' "$step") ;;
+	*.sh) title=$(sed -n '2s/^# *//p' "$step") ;;
+	*) continue ;;
+	esac
 	echo
 	echo "== $title"
 	start=$(date +%s%N)
-	psql -X -q -v ON_ERROR_STOP=1 -P pager=off -v demo_data="$root/../shared/data/ja" -f "$step"
+	case $step in
+	*.sql) psql -X -q -v ON_ERROR_STOP=1 -P pager=off -v demo_data="$DEMO_DATA" -f "$step" ;;
+	*.sh) bash "$step" ;;
+	esac
 	end=$(date +%s%N)
 	printf -- '-- step took %d ms\n' $(((end - start) / 1000000))
 done

@@ -8,7 +8,7 @@ packages=(
 	build-essential pkg-config
 	"postgresql-$PGVERSION" "postgresql-server-dev-$PGVERSION" postgresql-common postgresql-contrib
 	libicu-dev libboost-dev googletest libgtest-dev
-	libipc-run-perl
+	libipc-run-perl pgbouncer
 	${SHINJP_EXTRA_PACKAGES:-}
 )
 

@@ -200,6 +200,7 @@ client_tps=$("$bindir/pgbench" -n -h localhost -p "$port" -U postgres -t 10000 -
 	sed -n 's/^tps = \([0-9.]*\).*/\1/p')
 batch=$(wall_sql "BEGIN; UPDATE cards SET card = $review WHERE id <= 10000; ROLLBACK;")
 
+mkdir -p "$root/build/bench"
 REPS=$REPS awk -v n="$N" -v uc="$upd_const" -v ur="$upd_review" -v scan="$scan" -v sel="$sel" -v pl="$plpgsql" -v sc="$sample_c" \
 	-v tps="$client_tps" -v batch="$batch" -v ncards="$N" '
 function row(what, base, mine, ratio, goal, ok) {
@@ -224,4 +225,5 @@ BEGIN {
 	    sprintf("%.0fx faster", per * 10000 / 1e3 / batch), "(reported)", "")
 	printf "\nRow 4 is wall-clock time: per card, SELECT the card, compute the FSRS step in the client (pgbench),\nUPDATE it, over TCP to localhost; against one UPDATE statement of the same 10000 cards.\n"
 	exit failed
-}'
+}' | tee "$root/build/bench/srs.md"
+exit "${PIPESTATUS[0]}"
