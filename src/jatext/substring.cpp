@@ -207,6 +207,18 @@ Alternative::FindIn(std::u32string_view hay, size_t from) const
 uint32_t
 SearchQuery::KeyIndex(int64_t key, bool partial)
 {
+	/* Few keys (the usual query): a linear scan beats building a hash table in every planner call. */
+	constexpr size_t kLinear = 64;
+	if (keys.size() < kLinear) {
+		for (size_t k = 0; k < keys.size(); k++)
+			if (keys[k].key == key && keys[k].partial == partial)
+				return static_cast<uint32_t>(k);
+		keys.push_back({key, partial});
+		return static_cast<uint32_t>(keys.size() - 1);
+	}
+	if (key_index_.empty())
+		for (size_t k = 0; k < keys.size(); k++)
+			key_index_.emplace((keys[k].key << 1) | (keys[k].partial ? 1 : 0), static_cast<uint32_t>(k));
 	auto [it, added] = key_index_.emplace((key << 1) | (partial ? 1 : 0), static_cast<uint32_t>(keys.size()));
 	if (added)
 		keys.push_back({key, partial});
@@ -406,6 +418,18 @@ SearchQuery::Consistent(const uint8_t *state) const
 {
 	if (clauses.empty())
 		return kFalse;
+	if (clauses.size() == 1 && clauses[0].size() == 1 && !clauses[0][0].negated && clauses[0][0].alts.size() == 1) {
+		/* one needle (the &@ operator): all its keys present */
+		const Alternative &a = clauses[0][0].alts[0];
+		Ternary av = a.exact ? kTrue : kMaybe;
+		for (uint32_t k : a.key_idx) {
+			if (state[k] == kFalse)
+				return kFalse;
+			if (state[k] == kMaybe)
+				av = kMaybe;
+		}
+		return av;
+	}
 	Ternary result = kTrue;
 	for (const auto &clause : clauses) {
 		Ternary c = kFalse;

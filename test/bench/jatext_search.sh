@@ -54,8 +54,12 @@ chmod -R a+rX "$root/build"
 port=$(bash demo/cluster.sh start "$cluster" "$dest")
 [ -n "${KEEP_CLUSTER:-}" ] || trap 'bash demo/cluster.sh stop "$cluster"' EXIT
 export PGHOST=$cluster PGPORT=$port PGUSER=postgres PGDATABASE=bench
-createdb -T template0 -E UTF8 bench
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+# Room for every table and index in shared buffers, so that latency measures the indexes, not I/O.
+q -d postgres -c "ALTER SYSTEM SET shared_buffers = '${SHARED_BUFFERS:-512MB}'"
+if [ "$(id -u)" -eq 0 ]; then as_pg=(runuser -u postgres --); else as_pg=(); fi
+"${as_pg[@]}" /usr/lib/postgresql/$PGVERSION/bin/pg_ctl -D "$cluster/data" -l "$cluster/server.log" -w restart >/dev/null
+createdb -T template0 -E UTF8 bench
 
 echo "== load corpus (SCALE=$SCALE)" >&2
 q <<SQL
@@ -205,6 +209,9 @@ SQL
 echo "== latency ($ROUNDS interleaved rounds)" >&2
 q >/dev/null <<SQL
 SET search_path = public, shinjp;
+CREATE EXTENSION pg_prewarm;
+SELECT pg_prewarm(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i') AND (c.relname LIKE 't\_%' OR c.relname LIKE 'i\_%');
 CREATE TABLE lat (method text, kind text, qid int, round int, ms float8);
 CREATE FUNCTION run_round(rnd int, methods text[]) RETURNS void LANGUAGE plpgsql AS \$\$
 DECLARE rec record; m text; t0 timestamptz; n bigint; k int; nm int := cardinality(methods);
