@@ -1,6 +1,7 @@
 -- Analytics (issue 6): the review summary type, its aggregate, rollup, subtraction and accessors,
 -- checked against the idiomatic SQL that computes the same numbers.
 SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, YMD';
 SET extra_float_digits = 0;
 \set VERBOSITY terse
 -- 24,000 deterministic reviews of 12 users; some answer times NULL or 0, some elapsed_days NULL

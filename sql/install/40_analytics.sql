@@ -134,3 +134,95 @@ COMMENT ON TYPE shinjp.review_stats IS 'every accessor of a review summary, as r
 CREATE FUNCTION shinjp.review_stats(shinjp.review_summary) RETURNS shinjp.review_stats
 	AS 'MODULE_PATHNAME', 'shinjp_review_summary_stats' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION shinjp.review_stats(shinjp.review_summary) IS 'all accessors of a review summary in one call (one decode)';
+
+-- ---------------------------------------------------------------------------------------------
+-- Study streaks: a bitmap of study days (bytea state, versioned), merged exactly by union, so runs
+-- that meet at parallel partition boundaries join up.
+CREATE TYPE shinjp.streak_stats AS (current_streak integer, longest_streak integer, active_days integer,
+	first_day date, last_day date);
+COMMENT ON TYPE shinjp.streak_stats IS 'result of shinjp.streak_agg';
+
+CREATE FUNCTION shinjp.streak_trans(state bytea, day date, as_of date) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'shinjp_streak_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.streak_trans(bytea, date, date) IS 'transition function of shinjp.streak_agg(date, date)';
+CREATE FUNCTION shinjp.streak_trans(state bytea, reviewed_at timestamptz, as_of date, tz text) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'shinjp_streak_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.streak_trans(bytea, timestamptz, date, text) IS 'transition function of shinjp.streak_agg(timestamptz, date, text)';
+CREATE FUNCTION shinjp.streak_merge(a bytea, b bytea) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'shinjp_streak_merge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.streak_merge(bytea, bytea) IS 'combine function of shinjp.streak_agg: union of study days';
+CREATE FUNCTION shinjp.streak_final(bytea) RETURNS shinjp.streak_stats
+	AS 'MODULE_PATHNAME', 'shinjp_streak_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.streak_final(bytea) IS 'final function of shinjp.streak_agg';
+
+CREATE AGGREGATE shinjp.streak_agg(day date, as_of date) (
+	SFUNC = shinjp.streak_trans, STYPE = bytea, COMBINEFUNC = shinjp.streak_merge,
+	FINALFUNC = shinjp.streak_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE shinjp.streak_agg(date, date) IS 'study streaks over study days: current streak as of a day, longest streak, active days';
+CREATE AGGREGATE shinjp.streak_agg(reviewed_at timestamptz, as_of date, tz text) (
+	SFUNC = shinjp.streak_trans, STYPE = bytea, COMBINEFUNC = shinjp.streak_merge,
+	FINALFUNC = shinjp.streak_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE shinjp.streak_agg(timestamptz, date, text) IS 'study streaks over review times, days taken in the given time zone';
+
+-- ---------------------------------------------------------------------------------------------
+-- Day counts (heatmap, forecast): int8[] state whose lower bound is the first day.
+CREATE FUNCTION shinjp.day_counts_merge(a bigint[], b bigint[]) RETURNS bigint[]
+	AS 'MODULE_PATHNAME', 'shinjp_day_counts_merge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.day_counts_merge(bigint[], bigint[]) IS 'combine function of the day-count aggregates: element-wise sum';
+CREATE FUNCTION shinjp.day_counts_final(bigint[]) RETURNS integer[]
+	AS 'MODULE_PATHNAME', 'shinjp_day_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.day_counts_final(bigint[]) IS 'final function of heatmap_agg and forecast_agg: counts as int[] (index 1 = first day)';
+
+CREATE FUNCTION shinjp.heatmap_trans(state bigint[], reviewed_at timestamptz, from_day date, to_day date, tz text)
+	RETURNS bigint[] AS 'MODULE_PATHNAME', 'shinjp_heatmap_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.heatmap_trans(bigint[], timestamptz, date, date, text) IS 'transition function of shinjp.heatmap_agg(timestamptz, date, date, text)';
+CREATE FUNCTION shinjp.heatmap_trans(state bigint[], day date, from_day date, to_day date)
+	RETURNS bigint[] AS 'MODULE_PATHNAME', 'shinjp_heatmap_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.heatmap_trans(bigint[], date, date, date) IS 'transition function of shinjp.heatmap_agg(date, date, date)';
+CREATE AGGREGATE shinjp.heatmap_agg(reviewed_at timestamptz, from_day date, to_day date, tz text) (
+	SFUNC = shinjp.heatmap_trans, STYPE = bigint[], COMBINEFUNC = shinjp.day_counts_merge,
+	FINALFUNC = shinjp.day_counts_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE shinjp.heatmap_agg(timestamptz, date, date, text) IS 'reviews per local day from from_day to to_day (inclusive) in time zone tz, as int[] for a calendar plot';
+CREATE AGGREGATE shinjp.heatmap_agg(day date, from_day date, to_day date) (
+	SFUNC = shinjp.heatmap_trans, STYPE = bigint[], COMBINEFUNC = shinjp.day_counts_merge,
+	FINALFUNC = shinjp.day_counts_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE shinjp.heatmap_agg(date, date, date) IS 'rows per day from from_day to to_day (inclusive), as int[]';
+
+CREATE FUNCTION shinjp.forecast_trans(state bigint[], due timestamptz, as_of timestamptz, days integer, tz text)
+	RETURNS bigint[] AS 'MODULE_PATHNAME', 'shinjp_forecast_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.forecast_trans(bigint[], timestamptz, timestamptz, integer, text) IS 'transition function of shinjp.forecast_agg';
+CREATE AGGREGATE shinjp.forecast_agg(due timestamptz, as_of timestamptz, days integer, tz text) (
+	SFUNC = shinjp.forecast_trans, STYPE = bigint[], COMBINEFUNC = shinjp.day_counts_merge,
+	FINALFUNC = shinjp.day_counts_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE shinjp.forecast_agg(timestamptz, timestamptz, integer, text) IS 'due cards per local day for the next days days: element 1 is the local day of as_of including overdue cards';
+
+-- ---------------------------------------------------------------------------------------------
+-- Forgetting curve: recall rate per elapsed-days bucket.
+CREATE TYPE shinjp.recall_bucket AS (min_days integer, max_days integer, reviews bigint, recalled bigint,
+	recall double precision);
+COMMENT ON TYPE shinjp.recall_bucket IS 'one point of shinjp.forgetting_curve_agg: reviews with min_days <= elapsed_days <= max_days (max_days NULL: no upper end)';
+CREATE FUNCTION shinjp.forgetting_curve_trans(state bigint[], elapsed_days integer, rating integer) RETURNS bigint[]
+	AS 'MODULE_PATHNAME', 'shinjp_forgetting_curve_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.forgetting_curve_trans(bigint[], integer, integer) IS 'transition function of shinjp.forgetting_curve_agg';
+CREATE FUNCTION shinjp.forgetting_curve_check(bigint[]) RETURNS bigint[]
+	AS 'MODULE_PATHNAME', 'shinjp_forgetting_curve_check' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.forgetting_curve_check(bigint[]) IS 'validates a forgetting-curve state';
+CREATE FUNCTION shinjp.forgetting_curve_bounds() RETURNS integer[]
+	AS 'MODULE_PATHNAME', 'shinjp_forgetting_curve_bounds' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.forgetting_curve_bounds() IS 'first elapsed day of each forgetting-curve bucket';
+CREATE FUNCTION shinjp.forgetting_curve_final(state bigint[]) RETURNS shinjp.recall_bucket[]
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT coalesce(pg_catalog.array_agg(ROW(b.lo, b.next - 1, c[2 * b.i - 1], c[2 * b.i],
+	                  c[2 * b.i]::float8 / c[2 * b.i - 1])::shinjp.recall_bucket ORDER BY b.i), '{}')
+	FROM shinjp.forgetting_curve_check(state) AS c,
+	     LATERAL (SELECT bb.i, bb.lo, lead(bb.lo) OVER (ORDER BY bb.i) AS next
+	              FROM unnest(shinjp.forgetting_curve_bounds()) WITH ORDINALITY AS bb(lo, i)) AS b
+	WHERE c[2 * b.i - 1] > 0
+	$$;
+COMMENT ON FUNCTION shinjp.forgetting_curve_final(bigint[]) IS 'final function of shinjp.forgetting_curve_agg';
+CREATE AGGREGATE shinjp.forgetting_curve_agg(elapsed_days integer, rating integer) (
+	SFUNC = shinjp.forgetting_curve_trans, STYPE = bigint[], COMBINEFUNC = shinjp.day_counts_merge,
+	FINALFUNC = shinjp.forgetting_curve_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE shinjp.forgetting_curve_agg(integer, integer) IS 'recall rate (rating >= 2) by elapsed-days bucket, for plotting against the FSRS forgetting curve';
