@@ -176,3 +176,21 @@ SELECT shinjp.forgetting_curve_final('{1,2}'::bigint[]);
 SELECT shinjp.heatmap_trans('[5:6]={1,2}'::bigint[], now(), '2026-01-01', '2026-01-02', 'UTC');
 \echo :LAST_ERROR_SQLSTATE
 SELECT 1 AS backend_alive;
+-- Local days across DST transitions, half-hour and 45-minute offsets, a skipped day (Samoa,
+-- 2011-12-30) and dates beyond the zone tables (2100): the heatmap equals AT TIME ZONE.
+CREATE TABLE tzt AS
+SELECT ts FROM generate_series('2009-01-01 00:00:00+00'::timestamptz, '2014-12-31 23:00:00+00', interval '7 hours 13 minutes') ts
+UNION ALL
+SELECT ts FROM generate_series('2098-01-01 00:00:00+00'::timestamptz, '2103-12-31 23:00:00+00', interval '7 hours 13 minutes') ts
+UNION ALL
+SELECT ts FROM generate_series('1908-01-01 00:00:00+00'::timestamptz, '1913-12-31 23:00:00+00', interval '7 hours 13 minutes') ts;
+SELECT tz, y,
+       shinjp.heatmap_agg(ts, make_date(y, 1, 1), make_date(y + 5, 12, 31), tz) = (
+         SELECT array_agg(n ORDER BY d)
+         FROM (SELECT g.d, count(t2.ts)::int AS n
+               FROM generate_series(make_date(y, 1, 1), make_date(y + 5, 12, 31), interval '1 day') g(d)
+               LEFT JOIN tzt t2 ON (t2.ts AT TIME ZONE tz)::date = g.d::date GROUP BY g.d) x) AS same_days
+FROM tzt, (VALUES ('America/New_York'), ('Europe/London'), ('Australia/Lord_Howe'), ('Asia/Kathmandu'),
+                  ('America/Sao_Paulo'), ('Pacific/Apia'), ('Asia/Tokyo'), ('UTC')) z(tz),
+     (VALUES (2009), (2098), (1908)) yy(y)
+GROUP BY tz, y ORDER BY tz, y;

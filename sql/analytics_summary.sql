@@ -131,6 +131,12 @@ RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
+-- equality and hashing: summary columns work in DISTINCT, EXCEPT ALL and comparisons
+SELECT (SELECT count(DISTINCT s::text) FROM per_day) = (SELECT count(*) FROM (SELECT DISTINCT s FROM per_day) x) AS distinct_consistent,
+       (SELECT count(*) FROM (SELECT user_id, s FROM per_user EXCEPT ALL SELECT user_id, s FROM par_user) x) AS except_all_rows,
+       (SELECT count(*) FROM per_user a JOIN per_user b ON a.s OPERATOR(shinjp.=) b.s) AS self_join_rows,
+       'v1 total=0'::shinjp.review_summary OPERATOR(shinjp.=) (SELECT shinjp.review_summary_agg(reviewed_at, rating) FROM rv WHERE false) AS empty_equal,
+       (SELECT a.s OPERATOR(shinjp.=) b.s FROM per_user a, per_user b WHERE a.user_id = 1 AND b.user_id = 2) AS different_unequal;
 -- Bad input: each an ERROR with SQLSTATE
 SELECT shinjp.review_summary_agg(t, r) FROM (VALUES ('2026-01-01'::timestamptz, 5)) v(t, r);
 \echo :LAST_ERROR_SQLSTATE

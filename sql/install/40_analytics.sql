@@ -226,3 +226,22 @@ CREATE AGGREGATE shinjp.forgetting_curve_agg(elapsed_days integer, rating intege
 	SFUNC = shinjp.forgetting_curve_trans, STYPE = bigint[], COMBINEFUNC = shinjp.day_counts_merge,
 	FINALFUNC = shinjp.forgetting_curve_final, PARALLEL = SAFE);
 COMMENT ON AGGREGATE shinjp.forgetting_curve_agg(integer, integer) IS 'recall rate (rating >= 2) by elapsed-days bucket, for plotting against the FSRS forgetting curve';
+
+-- ---------------------------------------------------------------------------------------------
+-- Equality and hashing of summaries (same reviews summarised), so summary columns work in
+-- DISTINCT, GROUP BY, EXCEPT and IS DISTINCT FROM (incremental-view checks compare with EXCEPT ALL).
+CREATE FUNCTION shinjp.review_summary_eq(shinjp.review_summary, shinjp.review_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'shinjp_review_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.review_summary_eq(shinjp.review_summary, shinjp.review_summary) IS 'true when both summaries hold the same counts, sketch and first/last review';
+CREATE FUNCTION shinjp.review_summary_hash(shinjp.review_summary) RETURNS integer
+	AS 'MODULE_PATHNAME', 'shinjp_review_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.review_summary_hash(shinjp.review_summary) IS 'hash of a summary, consistent with =';
+CREATE OPERATOR shinjp.= (
+	LEFTARG = shinjp.review_summary, RIGHTARG = shinjp.review_summary,
+	FUNCTION = shinjp.review_summary_eq, COMMUTATOR = OPERATOR(shinjp.=),
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+COMMENT ON OPERATOR shinjp.= (shinjp.review_summary, shinjp.review_summary) IS 'same reviews summarised';
+CREATE OPERATOR CLASS shinjp.review_summary_hash_ops DEFAULT FOR TYPE shinjp.review_summary USING hash AS
+	OPERATOR 1 shinjp.= (shinjp.review_summary, shinjp.review_summary),
+	FUNCTION 1 shinjp.review_summary_hash(shinjp.review_summary);
+COMMENT ON OPERATOR CLASS shinjp.review_summary_hash_ops USING hash IS 'hash equality of review summaries';

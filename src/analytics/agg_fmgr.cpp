@@ -19,6 +19,7 @@ extern "C" {
 #include "postgres.h"
 #include "fmgr.h"
 #include "access/htup_details.h"
+#include "common/hashfn.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
@@ -84,10 +85,11 @@ AsDense(struct varlena *v)
 	return st;
 }
 
-struct varlena *
+inline struct varlena *
 ArgSummary(FunctionCallInfo fcinfo, int n)
 {
-	return PG_DETOAST_DATUM(PG_GETARG_DATUM(n));
+	auto *v = reinterpret_cast<struct varlena *>(DatumGetPointer(PG_GETARG_DATUM(n)));
+	return VARATT_IS_EXTENDED(v) ? pg_detoast_datum(v) : v;
 }
 
 }  // namespace
@@ -358,4 +360,24 @@ SHINJP_FUNCTION(shinjp_review_summary_stats)
 		desc = BlessTupleDesc(desc);
 		return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
 	});
+}
+
+/* review_summary_eq(a, b): the same reviews summarised (compares the canonical packed encodings). */
+SHINJP_FUNCTION(shinjp_review_summary_eq)
+{
+	struct varlena *a = ArgSummary(fcinfo, 0);
+	struct varlena *b = ArgSummary(fcinfo, 1);
+	PG_RETURN_BOOL(shinjp::agg::EncodePacked(DecodeVarlena(a)) == shinjp::agg::EncodePacked(DecodeVarlena(b)));
+}
+
+/* review_summary_hash(s): hash of the canonical packed encoding (for hash joins, DISTINCT, EXCEPT). */
+SHINJP_FUNCTION(shinjp_review_summary_hash)
+{
+	struct varlena *v = ArgSummary(fcinfo, 0);
+	uint32 h;
+	{
+		std::string bytes = shinjp::agg::EncodePacked(DecodeVarlena(v));
+		h = hash_bytes(reinterpret_cast<const unsigned char *>(bytes.data()), static_cast<int>(bytes.size()));
+	}
+	PG_RETURN_UINT32(h);
 }

@@ -40,26 +40,53 @@ namespace {
 
 /* ---------------------------------------------------------------------------------------------
  * Local days in a time zone, with a per-call-site cache (fn_extra) of the zone and of the UTC
- * window of the last local day seen: rows of one learner mostly fall on few days.
+ * window in which its UTC offset is constant (between two DST transitions; for zones without DST,
+ * forever): inside it, the local day is plain arithmetic.
  */
 struct TzCache {
 	pg_tz *tz;
 	int namelen;
 	char name[TZ_STRLEN_MAX + 1];
 	bool have_window;
-	TimestampTz lo, hi;
-	int32 day;
+	TimestampTz lo, hi; /* [lo, hi): offset is gmtoff_us */
+	int64 gmtoff_us;
 };
+
+/* Per-call-site cache: time zone windows, and the last range that passed validation. */
+struct CallCache {
+	TzCache tz[2];
+	bool range_ok;
+	int32 range_from, range_to;
+};
+
+CallCache *
+GetCallCache(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == nullptr) {
+		void *p = AllocOrThrow(fcinfo->flinfo->fn_mcxt, sizeof(CallCache));
+		std::memset(p, 0, sizeof(CallCache));
+		fcinfo->flinfo->fn_extra = p;
+	}
+	return static_cast<CallCache *>(fcinfo->flinfo->fn_extra);
+}
 
 TzCache *
 GetTzCache(FunctionCallInfo fcinfo, int slot)
 {
-	if (fcinfo->flinfo->fn_extra == nullptr) {
-		void *p = AllocOrThrow(fcinfo->flinfo->fn_mcxt, 2 * sizeof(TzCache));
-		std::memset(p, 0, 2 * sizeof(TzCache));
-		fcinfo->flinfo->fn_extra = p;
-	}
-	return static_cast<TzCache *>(fcinfo->flinfo->fn_extra) + slot;
+	return &GetCallCache(fcinfo)->tz[slot];
+}
+
+/* CheckDayRange, skipped when this call site already accepted the same range. */
+void
+CheckRangeCached(FunctionCallInfo fcinfo, int32 from, int64 to, const char *what)
+{
+	CallCache *cc = GetCallCache(fcinfo);
+	if (cc->range_ok && cc->range_from == from && cc->range_to == to)
+		return;
+	shinjp::agg::CheckDayRange(from, to, what);
+	cc->range_ok = true;
+	cc->range_from = from;
+	cc->range_to = static_cast<int32>(to);
 }
 
 void
@@ -87,43 +114,65 @@ SetZone(TzCache *c, text *name)
 	c->have_window = false;
 }
 
-bool
-LocalTm(TimestampTz ts, pg_tz *tz, int &tzoff, struct pg_tm &tm, fsec_t &fsec)
+constexpr int64 kUnixToPgSeconds = (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+
+inline int32
+DayOf(TimestampTz ts, int64 gmtoff_us)
 {
-	return timestamp2tm(ts, &tzoff, &tm, &fsec, nullptr, tz) == 0;
+	int64 local = ts + gmtoff_us;
+	int64 day = local / USECS_PER_DAY;
+	if (local % USECS_PER_DAY < 0)
+		day--;
+	return static_cast<int32>(day);
+}
+
+/*
+ * Find the window around ts in which the zone's UTC offset is constant, walking the zone's
+ * transitions forward from a year before ts.  False when the zone data cannot say.
+ */
+bool
+FindOffsetWindow(TzCache *c, TimestampTz ts)
+{
+	pg_time_t t = static_cast<pg_time_t>(ts / USECS_PER_SEC) + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+	pg_time_t start = t - 400 * SECS_PER_DAY;
+	for (int i = 0; i < 16; i++) {
+		long before_off, after_off;
+		int before_dst, after_dst;
+		pg_time_t boundary;
+		int r = pg_next_dst_boundary(&start, &before_off, &before_dst, &boundary, &after_off, &after_dst, c->tz);
+		if (r < 0)
+			return false;
+		if (r == 0 || boundary > t) {
+			/* [start, boundary) has offset before_off, and start <= t */
+			c->lo = (static_cast<TimestampTz>(start) - kUnixToPgSeconds) * USECS_PER_SEC;
+			c->hi = r == 0 ? DT_NOEND : (static_cast<TimestampTz>(boundary) - kUnixToPgSeconds) * USECS_PER_SEC;
+			c->gmtoff_us = static_cast<int64>(before_off) * USECS_PER_SEC;
+			c->have_window = c->lo <= ts && ts < c->hi;
+			return c->have_window;
+		}
+		start = boundary;
+	}
+	return false;
 }
 
 int32
 LocalDay(TzCache *c, TimestampTz ts)
 {
 	if (c->have_window && ts >= c->lo && ts < c->hi)
-		return c->day;
+		return DayOf(ts, c->gmtoff_us);
 	if (TIMESTAMP_NOT_FINITE(ts))
 		throw Error(sqlstate::kDatetimeFieldOverflow, "timestamp must be finite", {},
 		            "Pass finite timestamps, not -infinity or infinity.");
+	if (ts > MIN_TIMESTAMP + 400 * USECS_PER_DAY && FindOffsetWindow(c, ts))
+		return DayOf(ts, c->gmtoff_us);
+	/* outside what the zone data describes: PostgreSQL's own conversion */
 	int tzoff;
 	struct pg_tm tm;
 	fsec_t fsec;
-	if (!LocalTm(ts, c->tz, tzoff, tm, fsec))
+	if (timestamp2tm(ts, &tzoff, &tm, &fsec, nullptr, c->tz) != 0)
 		throw Error(sqlstate::kDatetimeFieldOverflow, "timestamp out of range", {},
 		            "Pass timestamps within PostgreSQL's range.");
-	int32 day = date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
-	/* cache [local midnight, next local midnight) when the UTC offset is the same all day */
-	int64 tod = ((int64{tm.tm_hour} * 60 + tm.tm_min) * 60 + tm.tm_sec) * USECS_PER_SEC + fsec;
-	TimestampTz lo = ts - tod, hi = lo + USECS_PER_DAY;
-	int off_lo, off_hi;
-	struct pg_tm tlo, thi;
-	fsec_t flo, fhi;
-	if (lo > MIN_TIMESTAMP && hi < END_TIMESTAMP && LocalTm(lo, c->tz, off_lo, tlo, flo) &&
-	    LocalTm(hi - 1, c->tz, off_hi, thi, fhi) && off_lo == tzoff && off_hi == tzoff &&
-	    tlo.tm_mday == tm.tm_mday && thi.tm_mday == tm.tm_mday && tlo.tm_hour == 0 && tlo.tm_min == 0 &&
-	    tlo.tm_sec == 0 && flo == 0) {
-		c->have_window = true;
-		c->lo = lo;
-		c->hi = hi;
-		c->day = day;
-	}
-	return day;
+	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -174,7 +223,8 @@ WritableCounts(FunctionCallInfo fcinfo, int32 lbound, int n, const char *what)
 		return NewCounts(lbound, n);
 	bool in_agg = AggCheckCallContext(fcinfo, nullptr) != 0;
 	Datum raw = PG_GETARG_DATUM(0);
-	ArrayType *a = DatumGetArrayTypeP(raw);
+	auto *rawp = reinterpret_cast<struct varlena *>(DatumGetPointer(raw));
+	ArrayType *a = reinterpret_cast<ArrayType *>(VARATT_IS_EXTENDED(rawp) ? pg_detoast_datum(rawp) : rawp);
 	int32 lb;
 	int len;
 	if (!CountsShape(a, lb, len))
@@ -213,7 +263,7 @@ SHINJP_FUNCTION(shinjp_heatmap_trans)
 		throw Error(sqlstate::kNullValueNotAllowed, "heatmap range and time zone must not be NULL", {},
 		            "Pass the first and last day of the heatmap (and a time zone name).");
 	int32 from = ArgDay(fcinfo, 2), to = ArgDay(fcinfo, 3);
-	shinjp::agg::CheckDayRange(from, to, "heatmap");
+	CheckRangeCached(fcinfo, from, to, "heatmap");
 	TzCache *c = nullptr;
 	if (!by_date) {
 		c = GetTzCache(fcinfo, 0);
@@ -245,7 +295,7 @@ SHINJP_FUNCTION(shinjp_forecast_trans)
 	TzCache *c = GetTzCache(fcinfo, 0);
 	SetZone(c, PG_GETARG_TEXT_PP(4));
 	int32 from = LocalDay(c, PG_GETARG_TIMESTAMPTZ(2));
-	shinjp::agg::CheckDayRange(from, int64{from} + days - 1, "forecast");
+	CheckRangeCached(fcinfo, from, int64{from} + days - 1, "forecast");
 	ArrayType *a = WritableCounts(fcinfo, from, days, "forecast");
 	if (!PG_ARGISNULL(1)) {
 		TimestampTz due = PG_GETARG_TIMESTAMPTZ(1);
@@ -402,7 +452,8 @@ StreakHeader *
 ArgStreak(FunctionCallInfo fcinfo, int n, bool &owned)
 {
 	Datum raw = PG_GETARG_DATUM(n);
-	struct varlena *v = PG_DETOAST_DATUM(raw);
+	auto *rawp = reinterpret_cast<struct varlena *>(DatumGetPointer(raw));
+	struct varlena *v = VARATT_IS_EXTENDED(rawp) ? pg_detoast_datum(rawp) : rawp;
 	bool in_agg = AggCheckCallContext(fcinfo, nullptr) != 0;
 	owned = n == 0 && in_agg && v == reinterpret_cast<struct varlena *>(DatumGetPointer(raw));
 	const uint8_t *data = reinterpret_cast<const uint8_t *>(VARDATA(v));
@@ -437,10 +488,14 @@ CheckAsOf(const StreakHeader *h, bool has_as_of, int32 as_of)
 StreakHeader *
 StreakAdd(StreakHeader *h, bool owned, int32 day)
 {
+	bool fits = day >= h->base_day && int64{day} < int64{h->base_day} + int64{h->nwords} * 32;
+	if (owned && fits && h->has_days && day >= h->first_day && day <= h->last_day) {
+		shinjp::agg::StreakSetDay(h, Words(h), day); /* the common case: inside the known span */
+		return h;
+	}
 	int64 lo = h->has_days ? std::min<int64>(h->first_day, day) : day;
 	int64 hi = h->has_days ? std::max<int64>(h->last_day, day) : day;
 	shinjp::agg::CheckStreakSpan(lo, hi);
-	bool fits = day >= h->base_day && int64{day} < int64{h->base_day} + int64{h->nwords} * 32;
 	if (!(owned && fits)) {
 		StreakHeader *n = NewStreak(lo, hi, h);
 		shinjp::agg::StreakCopyDays(h, Words(h), n, Words(n));
