@@ -137,6 +137,17 @@ SELECT (SELECT count(DISTINCT s::text) FROM per_day) = (SELECT count(*) FROM (SE
        (SELECT count(*) FROM per_user a JOIN per_user b ON a.s OPERATOR(shinjp.=) b.s) AS self_join_rows,
        'v1 total=0'::shinjp.review_summary OPERATOR(shinjp.=) (SELECT shinjp.review_summary_agg(reviewed_at, rating) FROM rv WHERE false) AS empty_equal,
        (SELECT a.s OPERATOR(shinjp.=) b.s FROM per_user a, per_user b WHERE a.user_id = 1 AND b.user_id = 2) AS different_unequal;
+-- Ready for Citus: every aggregate has a combine function and a real (non-internal) state type,
+-- is PARALLEL SAFE, and none is named like a Citus built-in aggregate
+SELECT a.aggfnoid::regprocedure AS aggregate, a.aggtranstype::regtype AS state_type,
+       a.aggcombinefn <> 0 AS has_combine, p.proparallel = 's' AS parallel_safe,
+       p.proname IN ('sum', 'max', 'min', 'avg', 'count', 'array_agg', 'string_agg', 'bit_and', 'bit_or', 'bool_and', 'bool_or', 'every', 'json_agg', 'jsonb_agg', 'hll_add_agg', 'topn_add_agg') AS builtin_name
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
+WHERE p.pronamespace = 'shinjp'::regnamespace ORDER BY 1::text;
+-- partial states survive the text and binary forms a coordinator would receive them in
+SELECT shinjp.rollup(s::text::shinjp.review_summary)::text = (SELECT s::text FROM par) AS via_text,
+       shinjp.rollup(shinjp.review_summary(s::bytea))::text = (SELECT s::text FROM par) AS via_binary
+FROM (SELECT shinjp.review_summary_agg(reviewed_at, rating, answer_ms, elapsed_days) AS s FROM rv GROUP BY user_id % 3) parts;
 -- Bad input: each an ERROR with SQLSTATE
 SELECT shinjp.review_summary_agg(t, r) FROM (VALUES ('2026-01-01'::timestamptz, 5)) v(t, r);
 \echo :LAST_ERROR_SQLSTATE
@@ -192,6 +203,10 @@ SELECT '\x0101000100000006000000000000000000'::bytea::shinjp.review_summary;
 SELECT '\x01010080808080808080808002'::bytea::shinjp.review_summary;
 \echo :LAST_ERROR_SQLSTATE
 SELECT '\x01020000'::bytea::shinjp.review_summary;
+\echo :LAST_ERROR_SQLSTATE
+-- the dense aggregation state is not accepted as binary input (it is native-endian)
+SELECT shinjp.review_summary_trans(NULL, '2026-01-01', 3, 1000)::text::shinjp.review_summary::bytea = shinjp.review_summary_bytes(shinjp.review_summary_trans(NULL, '2026-01-01', 3, 1000)) AS state_output_is_packed;
+SELECT ('\x0102'::bytea || substr(shinjp.review_summary_bytes(shinjp.review_summary_trans(NULL, '2026-01-01', 3, 1000)), 3))::shinjp.review_summary;
 \echo :LAST_ERROR_SQLSTATE
 -- every single-byte corruption of a real summary is rejected (22P03) or still a consistent value
 CREATE FUNCTION pg_temp.try_decode(b bytea) RETURNS boolean LANGUAGE plpgsql AS $$

@@ -111,14 +111,14 @@ SHINJP_FUNCTION(shinjp_review_summary_out)
 	PG_RETURN_CSTRING(out);
 }
 
-/* review_summary_recv(internal): the packed format (a dense state is accepted too), validated. */
+/* review_summary_recv(internal): the packed format only, validated. */
 SHINJP_FUNCTION(shinjp_review_summary_recv)
 {
 	StringInfo buf = reinterpret_cast<StringInfo>(PG_GETARG_POINTER(0));
 	const uint8_t *data = reinterpret_cast<const uint8_t *>(buf->data + buf->cursor);
 	size_t len = static_cast<size_t>(buf->len - buf->cursor);
 	buf->cursor = buf->len;
-	return PackedDatum(shinjp::agg::Decode(data, len));
+	return PackedDatum(shinjp::agg::DecodePacked(data, len));
 }
 
 /* review_summary_send(review_summary) → bytea: always the packed format. */
@@ -132,7 +132,8 @@ SHINJP_FUNCTION(shinjp_review_summary_send)
 SHINJP_FUNCTION(shinjp_review_summary_from_bytea)
 {
 	struct varlena *v = ArgSummary(fcinfo, 0);
-	return PackedDatum(DecodeVarlena(v));
+	return PackedDatum(
+		shinjp::agg::DecodePacked(reinterpret_cast<const uint8_t *>(VARDATA_ANY(v)), VARSIZE_ANY_EXHDR(v)));
 }
 
 /*

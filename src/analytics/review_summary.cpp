@@ -762,6 +762,14 @@ Decode(const uint8_t *data, size_t len)
 	return s;
 }
 
+Summary
+DecodePacked(const uint8_t *data, size_t len)
+{
+	if (len >= 2 && data[0] == kSummaryVersion && data[1] != kFormatPacked)
+		Corrupt("binary input must use the packed encoding (1), not " + std::to_string(data[1]));
+	return Decode(data, len);
+}
+
 std::string
 EncodePacked(const Summary &in)
 {

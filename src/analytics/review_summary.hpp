@@ -106,6 +106,8 @@ struct Summary {
 
 /* Decode a packed or dense value (bytes after the varlena header); validates everything. */
 Summary Decode(const uint8_t *data, size_t len);
+/* Decode only the packed (portable) encoding: what send/recv and the bytea cast carry. */
+Summary DecodePacked(const uint8_t *data, size_t len);
 /* Encode packed (bytes after the varlena header). */
 std::string EncodePacked(const Summary &s);
 
