@@ -137,6 +137,16 @@ SELECT (SELECT count(DISTINCT s::text) FROM per_day) = (SELECT count(*) FROM (SE
        (SELECT count(*) FROM per_user a JOIN per_user b ON a.s OPERATOR(shinjp.=) b.s) AS self_join_rows,
        'v1 total=0'::shinjp.review_summary OPERATOR(shinjp.=) (SELECT shinjp.review_summary_agg(reviewed_at, rating) FROM rv WHERE false) AS empty_equal,
        (SELECT a.s OPERATOR(shinjp.=) b.s FROM per_user a, per_user b WHERE a.user_id = 1 AND b.user_id = 2) AS different_unequal;
+-- as window functions (moving and growing frames) the in-place state stays correct
+SELECT count(*) AS rows_checked,
+       count(*) FILTER (WHERE shinjp.review_count(w3) = c3 AND shinjp.answer_mean_ms(w3) IS NOT DISTINCT FROM m3
+                          AND shinjp.review_count(wr) = cr) AS window_equal
+FROM (SELECT shinjp.review_summary_agg(reviewed_at, rating, answer_ms) OVER w AS w3,
+             count(rating) OVER w AS c3, (avg(answer_ms) FILTER (WHERE rating IS NOT NULL) OVER w)::float8 AS m3,
+             shinjp.review_summary_agg(reviewed_at, rating) OVER (ORDER BY reviewed_at, answer_ms) AS wr,
+             count(rating) OVER (ORDER BY reviewed_at, answer_ms) AS cr
+      FROM rv WHERE user_id = 4
+      WINDOW w AS (ORDER BY reviewed_at, answer_ms ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)) x;
 -- Ready for Citus: every aggregate has a combine function and a real (non-internal) state type,
 -- is PARALLEL SAFE, and none is named like a Citus built-in aggregate
 SELECT a.aggfnoid::regprocedure AS aggregate, a.aggtranstype::regtype AS state_type,
