@@ -224,6 +224,22 @@ TEST(AnalyticsSummary, EveryByteCorruptionIsRejectedOrConsistent)
 		EXPECT_THROW(agg::Decode(reinterpret_cast<const uint8_t *>(good.data()), len), shinjp::Error) << len;
 }
 
+TEST(AnalyticsSummary, BinaryInputTakesThePackedEncodingOnly)
+{
+	agg::Summary s;
+	s.Add(R(0, 3, 1234, 5));
+	int32_t lo, n;
+	agg::DenseRangeFor(s, -1, lo, n);
+	std::vector<uint64_t> mem((agg::DenseSize(n) + 7) / 8);
+	auto *st = reinterpret_cast<agg::DenseState *>(mem.data());
+	agg::WriteDense(s, lo, n, st);
+	const auto *dense = reinterpret_cast<const uint8_t *>(st) + 4;
+	EXPECT_NO_THROW(agg::Decode(dense, agg::DenseSize(n) - 4));
+	EXPECT_THROW(agg::DecodePacked(dense, agg::DenseSize(n) - 4), shinjp::Error);
+	std::string packed = agg::EncodePacked(s);
+	EXPECT_NO_THROW(agg::DecodePacked(reinterpret_cast<const uint8_t *>(packed.data()), packed.size()));
+}
+
 TEST(AnalyticsSummary, MergeOverflowIsAnError)
 {
 	agg::Summary s = agg::FromText("v1 total=9223372036854775807 ratings=0/0/9223372036854775807/0 young=0/0 "
