@@ -5,7 +5,8 @@
 #   bash test/bench/analytics.sh            # 10,000,000 reviews over 10,000 users (a few minutes)
 #   SCALE=0.1 bash test/bench/analytics.sh  # 1,000,000 reviews, same users and skew, for development
 #
-# Environment: SCALE (default 1), ROUNDS (default 3), SHINJP_BENCH_PORT (default 25100),
+# Environment: SCALE (default 1), ROUNDS (default 3; FAST_ROUNDS, default 7, for the sub-second
+# metrics), SHINJP_BENCH_PORT (default 25100),
 # KEEP=1 keeps the cluster running afterwards.
 # Builds and installs shinjp into build/bench_install, creates its own cluster under $TMPDIR,
 # prints the table and writes it to build/bench/analytics.md.
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 SCALE=${SCALE:-1}
 ROUNDS=${ROUNDS:-3}
+FAST_ROUNDS=${FAST_ROUNDS:-7} # rounds of the sub-second metrics (more rounds, steadier medians)
 export PGVERSION=${PGVERSION:-15}
 export PG_CONFIG=/usr/lib/postgresql/$PGVERSION/bin/pg_config
 dest=$root/build/bench_install
@@ -158,11 +160,11 @@ read -r n_one ok_one err_one < <(check_agree "AND user_id = 1")
 echo "   all users: $ok_all of $n_all agree (worst percentile error $err_all%); heavy user: $ok_one of $n_one" >&2
 
 # Interleaved rounds: one warm-up of each, then ROUNDS rounds alternating the sides.
-measure() { # $1 name, $2 baseline SQL, $3 shinjp SQL  -> "baseline_ms shinjp_ms"
+measure() { # $1 rounds, $2 baseline SQL, $3 shinjp SQL  -> "baseline_ms shinjp_ms"
 	local b=() s=() r
 	time_ms "$2" >/dev/null
 	time_ms "$3" >/dev/null
-	for ((r = 0; r < ROUNDS; r++)); do
+	for ((r = 0; r < $1; r++)); do
 		b+=("$(time_ms "$2")")
 		s+=("$(time_ms "$3")")
 	done
@@ -170,16 +172,18 @@ measure() { # $1 name, $2 baseline SQL, $3 shinjp SQL  -> "baseline_ms shinjp_ms
 }
 
 echo "== full dashboard, every user" >&2
-read -r dash_b dash_s < <(measure dash "$(idiom_dashboard "")" "$(shinjp_dashboard "")")
+load_start=$(cut -d' ' -f1 /proc/loadavg)
+read -r dash_b dash_s < <(measure "$ROUNDS" "$(idiom_dashboard "")" "$(shinjp_dashboard "")")
 echo "== full dashboard, heaviest user (index)" >&2
-read -r one_b one_s < <(measure one "$(idiom_dashboard "AND user_id = 1")" "$(shinjp_dashboard "AND user_id = 1")")
+read -r one_b one_s < <(measure "$FAST_ROUNDS" "$(idiom_dashboard "AND user_id = 1")" "$(shinjp_dashboard "AND user_id = 1")")
 echo "== whole-table summary, 0 vs 2 parallel workers" >&2
 WHOLE="SELECT shinjp.review_count(s), shinjp.answer_percentile_ms(s, 0.5) FROM (SELECT shinjp.review_summary_agg(reviewed_at, rating, answer_ms, elapsed_days) AS s FROM reviews) x"
-read -r par0 par2 < <(measure par "SET max_parallel_workers_per_gather = 0; $WHOLE" "$WHOLE")
+read -r par0 par2 < <(measure "$FAST_ROUNDS" "SET max_parallel_workers_per_gather = 0; $WHOLE" "$WHOLE")
 plan=$(psql -X -At -c "$SETTINGS" -c "EXPLAIN (COSTS OFF) $WHOLE" | grep -c "Partial Aggregate" || true)
 echo "== whole-table percentile_cont vs summary (both with 2 workers allowed)" >&2
 PCONT="SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY answer_ms) FROM reviews"
-read -r pc_b pc_s < <(measure pcont "$PCONT" "$WHOLE")
+read -r pc_b pc_s < <(measure "$FAST_ROUNDS" "$PCONT" "$WHOLE")
+load_end=$(cut -d' ' -f1 /proc/loadavg)
 bytes=$(q -c "$SETTINGS SELECT round(avg(pg_column_size(s)))::int || ' ' || max(pg_column_size(s)) FROM (SELECT shinjp.review_summary_agg(reviewed_at, rating, answer_ms, elapsed_days) AS s FROM reviews GROUP BY user_id) x")
 read -r bytes_avg bytes_max <<<"$bytes"
 daybytes=$(q -c "$SETTINGS SELECT round(avg(pg_column_size(s)))::int FROM (SELECT shinjp.review_summary_agg(reviewed_at, rating, answer_ms, elapsed_days) AS s FROM reviews WHERE user_id <= 100 GROUP BY user_id, reviewed_at::date) x")
@@ -193,7 +197,7 @@ mkdir -p build/bench
 {
 	echo "### analytics (issue 6): $nrev reviews, 10,000 users (heaviest $heavy, median $median), PostgreSQL $PGVERSION"
 	echo
-	echo "Settings on both sides: jit = off, work_mem = 256MB, max_parallel_workers_per_gather = 2 (unless stated), table clustered by user_id; median of $ROUNDS interleaved rounds after a warm-up."
+	echo "Settings on both sides: jit = off, work_mem = 256MB, max_parallel_workers_per_gather = 2 (unless stated), table clustered by user_id; median of interleaved rounds after a warm-up ($ROUNDS for the all-user dashboard, $FAST_ROUNDS for the others). Machine: $(nproc) cores, load average $load_start at the start and $load_end at the end of the measurements (other work shares the cores)."
 	echo
 	echo "| metric | baseline | shinjp | ratio | goal | met? |"
 	echo "| --- | --- | --- | --- | --- | --- |"
