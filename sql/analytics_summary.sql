@@ -153,7 +153,9 @@ SELECT a.aggfnoid::regprocedure AS aggregate, a.aggtranstype::regtype AS state_t
        a.aggcombinefn <> 0 AS has_combine, p.proparallel = 's' AS parallel_safe,
        p.proname IN ('sum', 'max', 'min', 'avg', 'count', 'array_agg', 'string_agg', 'bit_and', 'bit_or', 'bool_and', 'bool_or', 'every', 'json_agg', 'jsonb_agg', 'hll_add_agg', 'topn_add_agg') AS builtin_name
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
-WHERE p.pronamespace = 'shinjp'::regnamespace ORDER BY 1::text;
+WHERE p.pronamespace = 'shinjp'::regnamespace
+  AND p.proname IN ('review_summary_agg', 'rollup', 'streak_agg', 'heatmap_agg', 'forecast_agg', 'forgetting_curve_agg')
+ORDER BY 1::text;
 -- partial states survive the text and binary forms a coordinator would receive them in
 SELECT shinjp.rollup(s::text::shinjp.review_summary)::text = (SELECT s::text FROM par) AS via_text,
        shinjp.rollup(shinjp.review_summary(s::bytea))::text = (SELECT s::text FROM par) AS via_binary
