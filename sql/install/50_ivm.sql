@@ -18,6 +18,7 @@ CREATE TABLE shinjp.ivm_view (
 	apply_sql text NOT NULL,
 	lock_sql text,
 	verify_sql text NOT NULL,
+	base_text text[] NOT NULL,
 	created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE shinjp.ivm_view IS 'incremental materialized views: definition and generated maintenance SQL (written only by shinjp.ivm_create/ivm_drop)';
@@ -57,6 +58,11 @@ CREATE FUNCTION shinjp.ivm_trigger() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'shinjp_ivm_trigger'
 	LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION shinjp.ivm_trigger() IS 'statement-level trigger on base tables of incremental views (internal)';
+
+CREATE FUNCTION shinjp.ivm_before_trigger() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'shinjp_ivm_before_trigger'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION shinjp.ivm_before_trigger() IS 'statement-level BEFORE trigger on base tables of join views: notes statements that may change several base tables at once (internal)';
 
 -- verify(view): the rows where the view differs from a fresh run of its query, with the caller's
 -- own rights (EXCEPT ALL in both directions, hidden bookkeeping columns included).

@@ -826,11 +826,12 @@ QualifiedRelName(Oid relid)
 	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), name);
 }
 
-const char *const kTriggerDdl[4][2] = {
+const char *const kTriggerDdl[5][2] = {
 	{"shinjp_ivm_ins", "AFTER INSERT ON %s REFERENCING NEW TABLE AS __ivm_new"},
 	{"shinjp_ivm_upd", "AFTER UPDATE ON %s REFERENCING OLD TABLE AS __ivm_old NEW TABLE AS __ivm_new"},
 	{"shinjp_ivm_del", "AFTER DELETE ON %s REFERENCING OLD TABLE AS __ivm_old"},
 	{"shinjp_ivm_trunc", "AFTER TRUNCATE ON %s"},
+	{"shinjp_ivm_before", "BEFORE INSERT OR UPDATE OR DELETE ON %s"},
 };
 
 /* Every table whose statements must fire maintenance: the table and, if partitioned, all partitions. */
@@ -844,12 +845,12 @@ TriggerTables(Oid relid)
 
 /* Create the maintenance triggers on relid (and its partitions) unless they exist. */
 void
-EnsureTriggers(Oid relid)
+EnsureTriggers(Oid relid, bool join_view)
 {
 	ListCell *lc;
 	foreach (lc, TriggerTables(relid)) {
 		Oid t = lfirst_oid(lc);
-		for (int i = 0; i < 4; i++) {
+		for (int i = 0; i < (join_view ? 5 : 4); i++) {
 			Oid argtypes[2] = {OIDOID, TEXTOID};
 			Datum values[2] = {ObjectIdGetDatum(t), CStringGetTextDatum(kTriggerDdl[i][0])};
 			if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = $1 AND tgname = $2", 2, argtypes,
@@ -857,8 +858,8 @@ EnsureTriggers(Oid relid)
 				elog(ERROR, "SPI failed");
 			if (SPI_processed > 0)
 				continue;
-			char *ddl = psprintf("CREATE TRIGGER %s %s FOR EACH STATEMENT EXECUTE FUNCTION shinjp.ivm_trigger()", kTriggerDdl[i][0],
-			                     psprintf(kTriggerDdl[i][1], QualifiedRelName(t)));
+			char *ddl = psprintf("CREATE TRIGGER %s %s FOR EACH STATEMENT EXECUTE FUNCTION shinjp.%s()", kTriggerDdl[i][0],
+			                     psprintf(kTriggerDdl[i][1], QualifiedRelName(t)), i == 4 ? "ivm_before_trigger" : "ivm_trigger");
 			ExecuteAs(RelOwner(t), ddl, 0, NULL, NULL, SPI_OK_UTILITY);
 		}
 		CacheInvalidateRelcacheByRelid(t);
@@ -879,7 +880,7 @@ DropTriggersIfUnused(Oid relid)
 	ListCell *lc;
 	foreach (lc, TriggerTables(relid)) {
 		Oid t = lfirst_oid(lc);
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < 5; i++)
 			ExecuteAs(RelOwner(t), psprintf("DROP TRIGGER IF EXISTS %s ON %s", kTriggerDdl[i][0], QualifiedRelName(t)), 0, NULL,
 			          NULL, SPI_OK_UTILITY);
 		CacheInvalidateRelcacheByRelid(t);
@@ -961,6 +962,9 @@ struct CachedView {
 	char *apply_sql;
 	char *lock_sql; /* NULL without min/max */
 	char *full_sql;
+	int base_index; /* 1-based position of the firing table's base table in the view's base_tables */
+	int nbase;
+	Oid *bases;
 	SPIPlanPtr delta_plan[EV_N];
 	SPIPlanPtr apply_plan, lock_plan, delete_plan;
 };
@@ -1059,7 +1063,8 @@ LookupTable(Oid relid)
 	int rc = SPI_execute_with_args(
 		"SELECT v.view::pg_catalog.oid, c.relowner, v.kind <> 'global', "
 		"pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(c.relname), "
-		"v.ins_sql[b.i], v.del_sql[b.i], v.upd_sql[b.i], v.apply_sql, v.lock_sql, v.full_sql "
+		"v.ins_sql[b.i], v.del_sql[b.i], v.upd_sql[b.i], v.apply_sql, v.lock_sql, v.full_sql, b.i::pg_catalog.int4, "
+		"v.base_tables::pg_catalog.oid[] "
 		"FROM shinjp.ivm_view v JOIN pg_catalog.pg_class c ON c.oid = v.view::pg_catalog.oid "
 		"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 		"CROSS JOIN LATERAL pg_catalog.unnest(v.base_tables::pg_catalog.oid[]) WITH ORDINALITY AS b(t, i) "
@@ -1089,6 +1094,13 @@ LookupTable(Oid relid)
 		v->apply_sql = CacheString(tup, desc, 8);
 		v->lock_sql = CacheString(tup, desc, 9);
 		v->full_sql = CacheString(tup, desc, 10);
+		v->base_index = DatumGetInt32(SPI_getbinval(tup, desc, 11, &isnull));
+		ArrayType *arr = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 12, &isnull));
+		Datum *elems;
+		deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &elems, NULL, &v->nbase);
+		v->bases = (Oid *) MemoryContextAlloc(g_cache_cxt, sizeof(Oid) * (v->nbase + 1));
+		for (int k = 0; k < v->nbase; k++)
+			v->bases[k] = DatumGetObjectId(elems[k]);
 	}
 	t->next = g_cache;
 	g_cache = t;
@@ -1119,6 +1131,7 @@ RegisterEnr(const char *name, Oid reliddesc, TupleDesc tupdesc, Tuplestorestate 
 	enr->md.enrtype = ENR_NAMED_TUPLESTORE;
 	enr->md.enrtuples = tuplestore_tuple_count(store);
 	enr->reldata = store;
+	SPI_unregister_relation(name); /* a previous view's, in the same trigger call */
 	if (SPI_register_relation(enr) != SPI_OK_REL_REGISTER)
 		elog(ERROR, "could not register ephemeral relation %s", name);
 }
@@ -1136,11 +1149,16 @@ Recompute(const char *view_name, const char *full_sql)
 
 /* Apply one statement's transition tables to one view. */
 void
-MaintainView(CachedView *v, int ev, ViewStats *st)
+MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
 {
-	SPIPlanPtr delta = Prepare(&v->delta_plan[ev], v->delta_sql[ev], 0, NULL);
-	if (SPI_execute_plan(delta, NULL, NULL, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "SPI failed computing the delta of %s", v->view_name);
+	if (adhoc_delta_sql != NULL) {
+		if (SPI_execute(adhoc_delta_sql, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "SPI failed computing the delta of %s", v->view_name);
+	} else {
+		SPIPlanPtr delta = Prepare(&v->delta_plan[ev], v->delta_sql[ev], 0, NULL);
+		if (SPI_execute_plan(delta, NULL, NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "SPI failed computing the delta of %s", v->view_name);
+	}
 	uint64 ngroups = SPI_processed;
 	if (ngroups == 0)
 		return;
@@ -1188,6 +1206,231 @@ MaintainView(CachedView *v, int ev, ViewStats *st)
 		if (SPI_execute_plan(del, values, NULL, false, 0) != SPI_OK_DELETE)
 			elog(ERROR, "SPI failed deleting empty groups of %s", v->view_name);
 		st->groups_deleted += ndead;
+	}
+}
+
+
+/* ------------------------------------------------------------------------------------------- */
+/* Statements that change several base tables of one join view at once                        */
+/*
+ * A data-modifying CTE (or a trigger writing another table) can change two base tables of a join
+ * view in one statement; their AFTER triggers then fire one by one after both tables changed.
+ * BEFORE STATEMENT triggers (on base tables of join views only) record which tables have a
+ * statement in progress; an AFTER trigger that sees another base table of the same view still in
+ * progress keeps its transition tables (valid until the query's last AFTER trigger) and the last
+ * one applies the delta rule: term i joins delta i with the tables of earlier terms in their new
+ * state and those of later terms in their old state (current EXCEPT ALL new rows UNION ALL old).
+ */
+struct BeforeMark {
+	Oid relid;
+	SubTransactionId subid;
+	BeforeMark *next;
+};
+
+struct PendingDelta {
+	Oid view;
+	Oid relid; /* firing table */
+	int base_index;
+	int ev;
+	Tuplestorestate *newt, *oldt;
+	SubTransactionId subid;
+	PendingDelta *next;
+};
+
+BeforeMark *g_marks = nullptr;
+PendingDelta *g_pending = nullptr;
+bool g_xact_callbacks = false;
+
+void
+XactCallback(XactEvent event, void *)
+{
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_COMMIT ||
+	    event == XACT_EVENT_PARALLEL_ABORT || event == XACT_EVENT_PREPARE) {
+		g_marks = nullptr; /* memory lives in TopTransactionContext */
+		g_pending = nullptr;
+		g_depth = 0;
+	}
+}
+
+void
+SubXactCallback(SubXactEvent event, SubTransactionId my, SubTransactionId, void *)
+{
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+	BeforeMark **m = &g_marks;
+	while (*m) {
+		if ((*m)->subid >= my)
+			*m = (*m)->next;
+		else
+			m = &(*m)->next;
+	}
+	PendingDelta **p = &g_pending;
+	while (*p) {
+		if ((*p)->subid >= my)
+			*p = (*p)->next;
+		else
+			p = &(*p)->next;
+	}
+}
+
+void
+EnsureXactCallbacks()
+{
+	if (!g_xact_callbacks) {
+		RegisterXactCallback(XactCallback, NULL);
+		RegisterSubXactCallback(SubXactCallback, NULL);
+		g_xact_callbacks = true;
+	}
+}
+
+/* Remove one BEFORE mark of relid (the AFTER trigger of its statement is running). */
+void
+PopMark(Oid relid)
+{
+	for (BeforeMark **m = &g_marks; *m; m = &(*m)->next)
+		if ((*m)->relid == relid) {
+			*m = (*m)->next;
+			return;
+		}
+}
+
+/* Is relid base table `base` or one of its partitions? */
+bool
+IsOrPartitionOf(Oid relid, Oid base)
+{
+	if (relid == base)
+		return true;
+	if (!get_rel_relispartition(relid))
+		return false;
+	List *anc = get_partition_ancestors(relid);
+	return list_member_oid(anc, base);
+}
+
+/* Does another base table of v have a statement in progress? */
+bool
+OtherBasePending(CachedView *v)
+{
+	for (BeforeMark *m = g_marks; m; m = m->next)
+		for (int j = 0; j < v->nbase; j++)
+			if (j + 1 != v->base_index && IsOrPartitionOf(m->relid, v->bases[j]))
+				return true;
+	return false;
+}
+
+bool
+HasPending(Oid view)
+{
+	for (PendingDelta *p = g_pending; p; p = p->next)
+		if (p->view == view)
+			return true;
+	return false;
+}
+
+void
+Defer(CachedView *v, Oid relid, int ev, Tuplestorestate *newt, Tuplestorestate *oldt)
+{
+	PendingDelta *p = (PendingDelta *) MemoryContextAllocZero(TopTransactionContext, sizeof(PendingDelta));
+	p->view = v->view;
+	p->relid = relid;
+	p->base_index = v->base_index;
+	p->ev = ev;
+	p->newt = newt;
+	p->oldt = oldt;
+	p->subid = GetCurrentSubTransactionId();
+	/* append: terms are applied in the order the statements' triggers fired */
+	PendingDelta **tail = &g_pending;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = p;
+}
+
+char *
+ReplaceAll(const char *s, const char *from, const char *to)
+{
+	StringInfoData buf;
+	initStringInfo(&buf);
+	size_t n = strlen(from);
+	const char *p;
+	while ((p = strstr(s, from)) != NULL) {
+		appendBinaryStringInfo(&buf, s, (int) (p - s));
+		appendStringInfoString(&buf, to);
+		s = p + n;
+	}
+	appendStringInfoString(&buf, s);
+	return buf.data;
+}
+
+/* Apply the deferred deltas of v plus the current one, term by term. */
+void
+ApplyPending(CachedView *v, Oid relid, int ev, Tuplestorestate *newt, Tuplestorestate *oldt, ViewStats *st)
+{
+	Defer(v, relid, ev, newt, oldt);
+	int k = 0;
+	for (PendingDelta *p = g_pending; p; p = p->next)
+		if (p->view == v->view)
+			k++;
+	PendingDelta **terms = (PendingDelta **) palloc(sizeof(PendingDelta *) * k);
+	k = 0;
+	for (PendingDelta **p = &g_pending; *p;) {
+		if ((*p)->view == v->view) {
+			terms[k++] = *p;
+			*p = (*p)->next;
+		} else
+			p = &(*p)->next;
+	}
+	Oid argtypes[1] = {OIDOID};
+	Datum values[1] = {ObjectIdGetDatum(v->view)};
+	if (SPI_execute_with_args("SELECT ins_sql, del_sql, upd_sql, base_text FROM shinjp.ivm_view WHERE view::pg_catalog.oid = $1", 1,
+	                          argtypes, values, NULL, true, 1) != SPI_OK_SELECT ||
+	    SPI_processed != 1)
+		elog(ERROR, "incremental view %s vanished from the catalog", v->view_name);
+	Datum *sqls[4];
+	int nsql;
+	for (int c = 0; c < 4; c++) {
+		bool isnull;
+		ArrayType *arr = DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, c + 1, &isnull));
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &sqls[c], NULL, &nsql);
+	}
+	for (int l = 0; l < k; l++) {
+		if (terms[l]->newt)
+			RegisterEnr(psprintf("__ivm_new_%d", l), terms[l]->relid, NULL, terms[l]->newt);
+		if (terms[l]->oldt)
+			RegisterEnr(psprintf("__ivm_old_%d", l), terms[l]->relid, NULL, terms[l]->oldt);
+	}
+	for (int i = 0; i < k; i++) {
+		int b = terms[i]->base_index - 1;
+		int col = terms[i]->ev == EV_INS ? 0 : terms[i]->ev == EV_DEL ? 1 : 2;
+		char *sql = TextDatumGetCString(sqls[col][b]);
+		for (int j = 0; j < nsql && j < v->nbase; j++) {
+			if (j == b)
+				continue;
+			StringInfoData news, olds;
+			initStringInfo(&news);
+			initStringInfo(&olds);
+			for (int l = i + 1; l < k; l++) {
+				if (terms[l]->base_index - 1 != j)
+					continue;
+				if (terms[l]->newt)
+					appendStringInfo(&news, "%sSELECT * FROM __ivm_new_%d", news.len ? " UNION ALL " : "", l);
+				if (terms[l]->oldt)
+					appendStringInfo(&olds, " UNION ALL SELECT * FROM __ivm_old_%d", l);
+			}
+			if (news.len == 0 && olds.len == 0)
+				continue;
+			char *btext = TextDatumGetCString(sqls[3][j]);
+			char *alias = strrchr(btext, ' ');
+			char *table = pnstrdup(btext, alias - btext);
+			char *old_state = news.len > 0 ? psprintf("(SELECT * FROM %s EXCEPT ALL SELECT * FROM (%s) __ivm_n%s)%s", table, news.data, olds.data, alias)
+			                                : psprintf("(SELECT * FROM %s%s)%s", table, olds.data, alias);
+			sql = ReplaceAll(sql, btext, old_state);
+		}
+		SPI_unregister_relation("__ivm_new");
+		SPI_unregister_relation("__ivm_old");
+		if (terms[i]->newt)
+			RegisterEnr("__ivm_new", terms[i]->relid, NULL, terms[i]->newt);
+		if (terms[i]->oldt)
+			RegisterEnr("__ivm_old", terms[i]->relid, NULL, terms[i]->oldt);
+		MaintainView(v, terms[i]->ev, st, sql);
 	}
 }
 
@@ -1258,9 +1501,9 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 	for (int b = 0; b < def.nbase; b++)
 		bases[b] = ObjectIdGetDatum(def.base_relids[b]);
 
-	Oid argtypes[12] = {OIDOID, TEXTOID, TEXTOID, OIDARRAYOID, TEXTARRAYOID, TEXTOID,
-	                    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID};
-	Datum values[12] = {ObjectIdGetDatum(view),
+	Oid argtypes[13] = {OIDOID, TEXTOID, TEXTOID, OIDARRAYOID, TEXTARRAYOID, TEXTOID,
+	                    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID};
+	Datum values[13] = {ObjectIdGetDatum(view),
 	                    CStringGetTextDatum(def.query_sql),
 	                    CStringGetTextDatum(def.kind),
 	                    PointerGetDatum(construct_array(bases, def.nbase, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
@@ -1271,8 +1514,9 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 	                    TextArray(upd, def.nbase),
 	                    CStringGetTextDatum(apply),
 	                    lock ? CStringGetTextDatum(lock) : (Datum) 0,
-	                    CStringGetTextDatum(verify)};
-	char nulls[13] = "          n ";
+	                    CStringGetTextDatum(verify),
+	                    TextArray(def.base_text, def.nbase)};
+	char nulls[14] = "          n  ";
 	if (lock)
 		nulls[10] = ' ';
 	Oid save_user;
@@ -1280,16 +1524,16 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(CatalogOwner(), save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	int rc = SPI_execute_with_args("INSERT INTO shinjp.ivm_view (view, query, kind, base_tables, key_columns, full_sql, ins_sql, "
-	                               "del_sql, upd_sql, apply_sql, lock_sql, verify_sql) "
-	                               "VALUES ($1, $2, $3, $4::pg_catalog.regclass[], $5, $6, $7, $8, $9, $10, $11, $12)",
-	                               12, argtypes, values, nulls, false, 0);
+	                               "del_sql, upd_sql, apply_sql, lock_sql, verify_sql, base_text) "
+	                               "VALUES ($1, $2, $3, $4::pg_catalog.regclass[], $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+	                               13, argtypes, values, nulls, false, 0);
 	SetUserIdAndSecContext(save_user, save_sec);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "SPI failed registering %s", target);
 
 	/* Triggers first (they lock out writers until commit), then the initial contents. */
 	for (int b = 0; b < def.nbase; b++)
-		EnsureTriggers(def.base_relids[b]);
+		EnsureTriggers(def.base_relids[b], def.nbase > 1);
 	CacheInvalidateRelcacheByRelid(view);
 	CommandCounterIncrement();
 	if (SPI_execute(psprintf("INSERT INTO %s %s", target, full), false, 0) != SPI_OK_INSERT)
@@ -1391,19 +1635,21 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 		truncate = true;
 	}
 	Tuplestorestate *newt = td->tg_newtable, *oldt = td->tg_oldtable;
+	Oid relid = RelationGetRelid(td->tg_relation);
+	if (g_marks != nullptr)
+		PopMark(relid);
 	if (!truncate) {
 		if ((ev != EV_DEL && newt == NULL) || (ev != EV_INS && oldt == NULL))
 			ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 			                errmsg("shinjp.ivm_trigger() needs transition tables"), errhint("Create incremental views with shinjp.ivm_create.")));
 		int64 n = (newt ? tuplestore_tuple_count(newt) : 0) + (oldt ? tuplestore_tuple_count(oldt) : 0);
-		if (n == 0)
+		if (n == 0 && g_pending == nullptr)
 			return PointerGetDatum(NULL);
 	}
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	g_depth++;
-	Oid relid = RelationGetRelid(td->tg_relation);
 	CachedTable *t = LookupTable(relid);
 	if (t->nviews == 0) {
 		g_depth--;
@@ -1423,6 +1669,10 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	for (int i = 0; i < t->nviews; i++) {
 		CachedView *v = &t->views[i];
+		if (!truncate && v->nbase > 1 && OtherBasePending(v)) {
+			Defer(v, relid, ev, newt, oldt);
+			continue;
+		}
 		instr_time start, end;
 		INSTR_TIME_SET_CURRENT(start);
 		SetUserIdAndSecContext(v->owner, save_sec | SECURITY_RESTRICTED_OPERATION);
@@ -1430,8 +1680,10 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 		if (truncate) {
 			Recompute(v->view_name, v->full_sql);
 			st->full_refreshes++;
-		} else
-			MaintainView(v, ev, st);
+		} else if (v->nbase > 1 && HasPending(v->view))
+			ApplyPending(v, relid, ev, newt, oldt, st);
+		else
+			MaintainView(v, ev, st, NULL);
 		SetUserIdAndSecContext(save_user, save_sec);
 		INSTR_TIME_SET_CURRENT(end);
 		INSTR_TIME_SUBTRACT(end, start);
@@ -1442,6 +1694,24 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 	AtEOXact_GUC(true, nest);
 	g_depth--;
 	SPI_finish();
+	return PointerGetDatum(NULL);
+}
+
+/* The statement-level BEFORE trigger on base tables of join views: a statement is in progress. */
+SHINJP_FUNCTION(shinjp_ivm_before_trigger)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED), errmsg("shinjp.ivm_before_trigger() must be called as a trigger")));
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	if (!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) || !TRIGGER_FIRED_BEFORE(td->tg_event))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+		                errmsg("shinjp.ivm_before_trigger() must fire BEFORE ... FOR EACH STATEMENT")));
+	EnsureXactCallbacks();
+	BeforeMark *m = (BeforeMark *) MemoryContextAllocZero(TopTransactionContext, sizeof(BeforeMark));
+	m->relid = RelationGetRelid(td->tg_relation);
+	m->subid = GetCurrentSubTransactionId();
+	m->next = g_marks;
+	g_marks = m;
 	return PointerGetDatum(NULL);
 }
 
