@@ -1147,6 +1147,35 @@ Recompute(const char *view_name, const char *full_sql)
 	return SPI_processed;
 }
 
+/*
+ * Join views: writers of different base tables must not compute their deltas against each other's
+ * uncommitted rows (the insert-insert case pg_ivm needs its exclusive view lock for).  For each pair
+ * of base tables (i < j) there is one lock object; a writer of table i takes it in ROW EXCLUSIVE
+ * mode, a writer of j in SHARE mode.  Writers of the same table share every lock (the common case of
+ * many clients inserting reviews runs in parallel); writers of two different tables of one view
+ * serialise, and the second computes its delta with a snapshot taken after the first committed.
+ * Under REPEATABLE READ or SERIALIZABLE that snapshot is older, so waiting is a serialization failure.
+ */
+void
+LockJoinPeers(Oid view, int m, int nbase)
+{
+	for (int j = 1; j <= nbase; j++) {
+		if (j == m)
+			continue;
+		int lo = m < j ? m : j, hi = m < j ? j : m;
+		uint16 sub = (uint16) (lo * 64 + hi);
+		LOCKMODE mode = m == lo ? RowExclusiveLock : ShareLock;
+		if (ConditionalLockDatabaseObject(RelationRelationId, view, sub, mode))
+			continue;
+		if (IsolationUsesXactSnapshot())
+			ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+			                errmsg("could not serialize access due to concurrent writes to another base table of incremental view \"%s\"",
+			                       get_rel_name(view)),
+			                errhint("Retry the transaction.")));
+		LockDatabaseObject(RelationRelationId, view, sub, mode);
+	}
+}
+
 /* Apply one statement's transition tables to one view. */
 void
 MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
@@ -1430,6 +1459,7 @@ ApplyPending(CachedView *v, Oid relid, int ev, Tuplestorestate *newt, Tuplestore
 			RegisterEnr("__ivm_new", terms[i]->relid, NULL, terms[i]->newt);
 		if (terms[i]->oldt)
 			RegisterEnr("__ivm_old", terms[i]->relid, NULL, terms[i]->oldt);
+		LockJoinPeers(v->view, terms[i]->base_index, v->nbase);
 		MaintainView(v, terms[i]->ev, st, sql);
 	}
 }
@@ -1682,8 +1712,11 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 			st->full_refreshes++;
 		} else if (v->nbase > 1 && HasPending(v->view))
 			ApplyPending(v, relid, ev, newt, oldt, st);
-		else
+		else {
+			if (v->nbase > 1)
+				LockJoinPeers(v->view, v->base_index, v->nbase);
 			MaintainView(v, ev, st, NULL);
+		}
 		SetUserIdAndSecContext(save_user, save_sec);
 		INSTR_TIME_SET_CURRENT(end);
 		INSTR_TIME_SUBTRACT(end, start);
