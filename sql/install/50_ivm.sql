@@ -16,9 +16,11 @@ CREATE TABLE shinjp.ivm_view (
 	del_sql text[] NOT NULL,
 	upd_sql text[] NOT NULL,
 	apply_sql text NOT NULL,
-	lock_sql text,
+	recompute_sql text,
 	verify_sql text NOT NULL,
 	base_text text[] NOT NULL,
+	ins1_sql text,
+	del1_sql text,
 	created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE shinjp.ivm_view IS 'incremental materialized views: definition and generated maintenance SQL (written only by shinjp.ivm_create/ivm_drop)';
@@ -91,7 +93,7 @@ CREATE VIEW shinjp.ivm_list AS
 COMMENT ON VIEW shinjp.ivm_list IS 'incremental materialized views of this database';
 
 CREATE FUNCTION shinjp.ivm_backend_stats(OUT view regclass, OUT statements bigint, OUT delta_rows bigint,
-		OUT groups_changed bigint, OUT groups_deleted bigint,
+		OUT groups_changed bigint, OUT groups_deleted bigint, OUT minmax_recomputes bigint,
 		OUT full_refreshes bigint, OUT total_ms float8, OUT last_maintained timestamptz)
 	RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'shinjp_ivm_backend_stats'
@@ -99,7 +101,7 @@ CREATE FUNCTION shinjp.ivm_backend_stats(OUT view regclass, OUT statements bigin
 COMMENT ON FUNCTION shinjp.ivm_backend_stats() IS 'maintenance counters of the incremental views, kept in shared memory when shinjp is in shared_preload_libraries, else for this session only';
 
 CREATE VIEW shinjp.ivm_stats AS
-	SELECT s.view, s.statements, s.delta_rows, s.groups_changed, s.groups_deleted,
+	SELECT s.view, s.statements, s.delta_rows, s.groups_changed, s.groups_deleted, s.minmax_recomputes,
 	       s.full_refreshes, s.total_ms,
 	       CASE WHEN s.statements > 0 THEN s.total_ms / s.statements END AS mean_ms,
 	       s.last_maintained

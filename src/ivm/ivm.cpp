@@ -107,6 +107,7 @@ struct ViewDef {
 	char *row_sql;     /* SELECT keys AS __k<i>, agg args AS __a<j>_<n> FROM ... WHERE ... */
 	char *query_sql;   /* the user's query, deparsed with qualified names */
 	bool has_minmax;
+	bool *key_nullable; /* by key number (1-based) */
 };
 
 [[noreturn]] void
@@ -251,6 +252,44 @@ ReplaceOnce(const char *s, const char *from, const char *to)
 	return buf.data;
 }
 
+/* Can expr be NULL?  False only for NOT NULL columns and strict functions/casts of them. */
+bool
+ExprNullable(Query *q, Node *expr)
+{
+	if (expr == NULL)
+		return true;
+	if (IsA(expr, Var)) {
+		Var *v = (Var *) expr;
+		RangeTblEntry *rte = rt_fetch(v->varno, q->rtable);
+		if (rte->rtekind != RTE_RELATION || v->varattno <= 0)
+			return true;
+		HeapTuple tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(rte->relid), Int16GetDatum(v->varattno));
+		if (!HeapTupleIsValid(tup))
+			return true;
+		bool notnull = ((Form_pg_attribute) GETSTRUCT(tup))->attnotnull;
+		ReleaseSysCache(tup);
+		return !notnull;
+	}
+	if (IsA(expr, RelabelType))
+		return ExprNullable(q, (Node *) ((RelabelType *) expr)->arg);
+	if (IsA(expr, CoerceViaIO))
+		return ExprNullable(q, (Node *) ((CoerceViaIO *) expr)->arg);
+	if (IsA(expr, Const))
+		return ((Const *) expr)->constisnull;
+	if (IsA(expr, FuncExpr) || IsA(expr, OpExpr)) {
+		List *args = IsA(expr, FuncExpr) ? ((FuncExpr *) expr)->args : ((OpExpr *) expr)->args;
+		Oid fn = IsA(expr, FuncExpr) ? ((FuncExpr *) expr)->funcid : get_opcode(((OpExpr *) expr)->opno);
+		if (!func_strict(fn))
+			return true;
+		ListCell *lc;
+		foreach (lc, args)
+			if (ExprNullable(q, (Node *) lfirst(lc)))
+				return true;
+		return false;
+	}
+	return true;
+}
+
 /* CASE WHEN filter THEN arg END */
 Expr *
 FilteredArg(Expr *filter, Expr *arg)
@@ -371,6 +410,7 @@ AnalyzeView(const char *sql, ViewDef *def)
 	def->key_of_col = (int *) palloc0(sizeof(int) * ntle);
 	def->agg_of_col = (int *) palloc0(sizeof(int) * ntle);
 	def->aggs = (AggInfo *) palloc0(sizeof(AggInfo) * ntle);
+	def->key_nullable = (bool *) palloc0(sizeof(bool) * (ntle + 1));
 	def->nkeys = def->naggs = 0;
 	def->has_minmax = false;
 	bool grouped = q->hasAggs || q->groupClause != NIL;
@@ -408,6 +448,7 @@ AnalyzeView(const char *sql, ViewDef *def)
 				Unsupported(what, NULL);
 			}
 			def->key_of_col[c] = ++def->nkeys;
+			def->key_nullable[def->nkeys] = ExprNullable(q, (Node *) tle->expr);
 		}
 		c++;
 	}
@@ -510,7 +551,10 @@ AppendKeyMatch(StringInfo buf, const ViewDef *def, const char *left_alias, bool 
 			continue;
 		char *l = left_is_row ? psprintf("%s.__k%d", left_alias, k) : psprintf("%s.%s", left_alias, Q(def->colnames[c]));
 		char *r = psprintf("%s.%s", right_alias, Q(def->colnames[c]));
-		appendStringInfo(buf, "%s(%s = %s OR (%s IS NULL AND %s IS NULL))", first ? "" : " AND ", l, r, l, r);
+		if (def->key_nullable[k])
+			appendStringInfo(buf, "%s(%s = %s OR (%s IS NULL AND %s IS NULL))", first ? "" : " AND ", l, r, l, r);
+		else
+			appendStringInfo(buf, "%s%s = %s", first ? "" : " AND ", l, r);
 		first = false;
 	}
 	if (first)
@@ -652,12 +696,90 @@ DeltaSql(const ViewDef *def, int b, bool with_new, bool with_old)
 	return buf.data;
 }
 
+/*
+ * The delta of a one-row INSERT (sign +1) or DELETE (-1) on a single-table view, without
+ * aggregation: at most one row, already in the view table's column order.  Executor start-up of
+ * an Agg node with a dozen aggregates costs more than the rest of the maintenance of one row.
+ */
+char *
+SingleRowDeltaSql(const ViewDef *def, int sign)
+{
+	const char *src = sign > 0 ? "__ivm_new" : "__ivm_old";
+	StringInfoData buf;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT ");
+	for (int c = 0; c < def->ncols; c++) {
+		if (c > 0)
+			appendStringInfoString(&buf, ", ");
+		if (def->key_of_col[c] > 0) {
+			appendStringInfo(&buf, "r.__k%d", def->key_of_col[c]);
+		} else {
+			int j = def->agg_of_col[c];
+			const AggInfo *a = &def->aggs[j];
+			switch (a->kind) {
+			case AGG_COUNT_STAR:
+				appendStringInfo(&buf, "%d::pg_catalog.int8", sign);
+				break;
+			case AGG_COUNT:
+				appendStringInfo(&buf, "(CASE WHEN r.__a%d_1 IS NOT NULL THEN %d ELSE 0 END)::pg_catalog.int8", j + 1, sign);
+				break;
+			case AGG_SUM:
+				if (sign > 0)
+					appendStringInfo(&buf, "r.__a%d_1::%s", j + 1, a->result_type);
+				else
+					appendStringInfo(&buf, "- (r.__a%d_1::%s)", j + 1, a->result_type);
+				break;
+			case AGG_AVG:
+			case AGG_MIN:
+			case AGG_MAX:
+				if (sign > 0)
+					appendStringInfo(&buf, "r.__a%d_1::%s", j + 1, a->result_type);
+				else
+					appendStringInfo(&buf, "NULL::%s", a->result_type);
+				break;
+			case AGG_MERGE:
+				elog(ERROR, "no single-row delta for mergeable aggregates");
+			}
+		}
+		appendStringInfo(&buf, " AS %s", Q(def->colnames[c]));
+	}
+	appendStringInfo(&buf, ", %d::pg_catalog.int8 AS __ivm_count", sign);
+	for (int j = 0; j < def->naggs; j++) {
+		const AggInfo *a = &def->aggs[j];
+		if (a->kind == AGG_AVG)
+			appendStringInfo(&buf, sign > 0 ? ", r.__a%d_1::%s AS __ivm_sum_%d" : ", - (r.__a%d_1::%s) AS __ivm_sum_%d", j + 1,
+			                 a->result_type, j + 1);
+		if (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX)
+			appendStringInfo(&buf, ", (CASE WHEN r.__a%d_1 IS NOT NULL THEN %d ELSE 0 END)::pg_catalog.int8 AS __ivm_cnt_%d", j + 1, sign, j + 1);
+		if (a->kind == AGG_MIN || a->kind == AGG_MAX) {
+			if (sign > 0)
+				appendStringInfo(&buf, ", NULL::%s AS __ivm_del_%d", a->result_type, j + 1);
+			else
+				appendStringInfo(&buf, ", r.__a%d_1 AS __ivm_del_%d", j + 1, j + 1);
+		}
+	}
+	appendStringInfo(&buf, " FROM (%s) r", ReplaceOnce(def->row_sql, def->base_text[0], psprintf("%s %s", src, def->base_alias[0])));
+	return buf.data;
+}
+
 /* "CASE WHEN v.x IS NULL THEN excluded.x WHEN excluded.x IS NULL THEN v.x ELSE v.x + excluded.x END" */
 char *
 NullableAdd(const char *col)
 {
 	return psprintf("CASE WHEN v.%s IS NULL THEN excluded.%s WHEN excluded.%s IS NULL THEN v.%s ELSE v.%s + excluded.%s END",
 	                col, col, col, col, col, col);
+}
+
+/* RETURNING expression: does any min/max of the row need recomputing? */
+char *
+RecomputeFlag(const ViewDef *def)
+{
+	StringInfoData buf;
+	initStringInfo(&buf);
+	for (int j = 0; j < def->naggs; j++)
+		if (def->aggs[j].kind == AGG_MIN || def->aggs[j].kind == AGG_MAX)
+			appendStringInfo(&buf, "%sv.__ivm_del_%d IS NOT NULL", buf.len ? " OR " : "", j + 1);
+	return buf.len ? buf.data : pstrdup("false");
 }
 
 /* The merge step: upsert (or, without keys, update) the view from __ivm_delta, in key order. */
@@ -690,18 +812,16 @@ ApplySql(const ViewDef *def, const char *view)
 		}
 		case AGG_MIN:
 		case AGG_MAX: {
+			/*
+			 * An inserted value beyond the extreme replaces it.  When the removed side reached the
+			 * extreme, the value is kept and __ivm_del_N flags the row; RecomputeSql then recomputes
+			 * it in a later statement, whose snapshot sees every writer that held this row before us.
+			 */
 			const char *op = a->kind == AGG_MAX ? ">=" : "<=";
-			StringInfoData re;
-			initStringInfo(&re);
-			appendStringInfo(&re, "(SELECT %s(r.__a%d_1) FROM (%s) r WHERE ", a->fn, j + 1, def->row_sql);
-			AppendKeyMatch(&re, def, "r", true, "v");
-			appendStringInfoChar(&re, ')');
-			appendStringInfo(&set,
-			                 ", %s = CASE WHEN %s = 0 THEN NULL"
-			                 " WHEN excluded.%s IS NOT NULL AND (v.%s IS NULL OR excluded.%s %s v.%s) THEN excluded.%s"
-			                 " WHEN excluded.%s IS NOT NULL AND excluded.%s %s v.%s THEN %s"
-			                 " ELSE v.%s END, %s = %s, %s = NULL",
-			                 col, newcnt, col, col, col, op, col, col, del, del, op, col, re.data, col, cnt, newcnt, del);
+			char *ins_wins = psprintf("excluded.%s IS NOT NULL AND (v.%s IS NULL OR excluded.%s %s v.%s)", col, col, col, op, col);
+			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 THEN NULL WHEN %s THEN excluded.%s ELSE v.%s END", col, newcnt, ins_wins, col, col);
+			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 OR (%s) THEN NULL WHEN excluded.%s %s v.%s THEN excluded.%s END, %s = %s",
+			                 del, newcnt, ins_wins, del, op, col, del, cnt, newcnt);
 			break;
 		}
 		case AGG_MERGE: {
@@ -716,7 +836,8 @@ ApplySql(const ViewDef *def, const char *view)
 	StringInfoData buf;
 	initStringInfo(&buf);
 	if (def->nkeys == 0) {
-		appendStringInfo(&buf, "UPDATE %s AS v SET %s FROM __ivm_delta AS excluded RETURNING v.ctid, v.__ivm_count", view, set.data);
+		appendStringInfo(&buf, "UPDATE %s AS v SET %s FROM __ivm_delta AS excluded RETURNING v.ctid, v.__ivm_count, %s", view, set.data,
+		                 RecomputeFlag(def));
 		return buf.data;
 	}
 	StringInfoData keys;
@@ -724,32 +845,31 @@ ApplySql(const ViewDef *def, const char *view)
 	for (int c = 0; c < def->ncols; c++)
 		if (def->key_of_col[c] > 0)
 			appendStringInfo(&keys, "%s%s", keys.len > 0 ? ", " : "", Q(def->colnames[c]));
-	appendStringInfo(&buf, "INSERT INTO %s AS v SELECT * FROM __ivm_delta ORDER BY %s ON CONFLICT (%s) DO UPDATE SET %s RETURNING v.ctid, v.__ivm_count",
-	                 view, keys.data, keys.data, set.data);
+	appendStringInfo(&buf, "INSERT INTO %s AS v SELECT * FROM __ivm_delta ORDER BY %s ON CONFLICT (%s) DO UPDATE SET %s RETURNING v.ctid, v.__ivm_count, %s",
+	                 view, keys.data, keys.data, set.data, RecomputeFlag(def));
 	return buf.data;
 }
 
-/* Locks the rows of the groups in __ivm_delta in key order (views with min/max). */
+/* Recompute the flagged min/max of the rows $1 (ctids from the upsert, rows we hold locked). */
 char *
-LockSql(const ViewDef *def, const char *view)
+RecomputeSql(const ViewDef *def, const char *view)
 {
-	StringInfoData buf;
-	initStringInfo(&buf);
-	if (def->nkeys == 0) {
-		appendStringInfo(&buf, "SELECT 1 FROM %s v FOR UPDATE OF v", view);
-		return buf.data;
+	StringInfoData set;
+	initStringInfo(&set);
+	for (int j = 0; j < def->naggs; j++) {
+		const AggInfo *a = &def->aggs[j];
+		if (a->kind != AGG_MIN && a->kind != AGG_MAX)
+			continue;
+		const char *col = Q(def->colnames[a->column]);
+		StringInfoData re;
+		initStringInfo(&re);
+		appendStringInfo(&re, "(SELECT %s(r.__a%d_1) FROM (%s) r WHERE ", a->fn, j + 1, def->row_sql);
+		AppendKeyMatch(&re, def, "r", true, "v");
+		appendStringInfoChar(&re, ')');
+		appendStringInfo(&set, "%s%s = CASE WHEN v.__ivm_del_%d IS NOT NULL THEN %s ELSE v.%s END, __ivm_del_%d = NULL",
+		                 set.len ? ", " : "", col, j + 1, re.data, col, j + 1);
 	}
-	appendStringInfo(&buf, "SELECT 1 FROM __ivm_delta d JOIN %s v ON ", view);
-	AppendKeyMatch(&buf, def, "d", false, "v");
-	appendStringInfoString(&buf, " ORDER BY ");
-	bool first = true;
-	for (int c = 0; c < def->ncols; c++)
-		if (def->key_of_col[c] > 0) {
-			appendStringInfo(&buf, "%sd.%s", first ? "" : ", ", Q(def->colnames[c]));
-			first = false;
-		}
-	appendStringInfoString(&buf, " FOR UPDATE OF v");
-	return buf.data;
+	return psprintf("UPDATE %s AS v SET %s WHERE v.ctid OPERATOR(pg_catalog.=) ANY ($1)", view, set.data);
 }
 
 char *
@@ -918,7 +1038,7 @@ ViewArgument(FunctionCallInfo fcinfo)
 
 struct ViewStats {
 	Oid view;
-	int64 statements, delta_rows, groups_changed, groups_deleted, full_refreshes;
+	int64 statements, delta_rows, groups_changed, groups_deleted, minmax_recomputes, full_refreshes;
 	double total_ms;
 	TimestampTz last;
 };
@@ -951,7 +1071,28 @@ StatsFor(Oid view)
 /* ------------------------------------------------------------------------------------------- */
 /* Per-backend cache of views per firing table, with prepared plans                             */
 
-enum { EV_INS, EV_DEL, EV_UPD, EV_N };
+/* One-row deltas feed the upsert directly: no CTE, no sort. */
+char *
+SingleMergedSql(const char *delta, const char *apply)
+{
+	const char *from = strstr(apply, "SELECT * FROM __ivm_delta");
+	const char *conflict = strstr(apply, " ON CONFLICT (");
+	if (from != NULL && conflict != NULL && conflict > from)
+		return psprintf("%.*s%s%s", (int) (from - apply), apply, delta, conflict);
+	const char *upd = strstr(apply, " FROM __ivm_delta AS excluded");
+	if (upd != NULL)
+		return psprintf("%.*s FROM (%s) AS excluded%s", (int) (upd - apply), apply, delta, upd + strlen(" FROM __ivm_delta AS excluded"));
+	return NULL;
+}
+
+/* One statement: the delta as a CTE named like the ephemeral relation the apply step reads. */
+char *
+MergedSql(const char *delta, const char *apply)
+{
+	return psprintf("WITH __ivm_delta AS (%s) %s", delta, apply);
+}
+
+enum { EV_INS, EV_DEL, EV_UPD, EV_INS1, EV_DEL1, EV_N };
 
 struct CachedView {
 	Oid view;
@@ -960,13 +1101,13 @@ struct CachedView {
 	char *view_name; /* qualified */
 	char *delta_sql[EV_N];
 	char *apply_sql;
-	char *lock_sql; /* NULL without min/max */
+	char *recompute_sql; /* NULL without min/max */
 	char *full_sql;
 	int base_index; /* 1-based position of the firing table's base table in the view's base_tables */
 	int nbase;
 	Oid *bases;
 	SPIPlanPtr delta_plan[EV_N];
-	SPIPlanPtr apply_plan, lock_plan, delete_plan;
+	SPIPlanPtr recompute_plan, delete_plan;
 };
 
 struct CachedTable {
@@ -1013,10 +1154,8 @@ ResetCache()
 			for (int e = 0; e < EV_N; e++)
 				if (v->delta_plan[e])
 					SPI_freeplan(v->delta_plan[e]);
-			if (v->apply_plan)
-				SPI_freeplan(v->apply_plan);
-			if (v->lock_plan)
-				SPI_freeplan(v->lock_plan);
+			if (v->recompute_plan)
+				SPI_freeplan(v->recompute_plan);
 			if (v->delete_plan)
 				SPI_freeplan(v->delete_plan);
 		}
@@ -1063,8 +1202,8 @@ LookupTable(Oid relid)
 	int rc = SPI_execute_with_args(
 		"SELECT v.view::pg_catalog.oid, c.relowner, v.kind <> 'global', "
 		"pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(c.relname), "
-		"v.ins_sql[b.i], v.del_sql[b.i], v.upd_sql[b.i], v.apply_sql, v.lock_sql, v.full_sql, b.i::pg_catalog.int4, "
-		"v.base_tables::pg_catalog.oid[] "
+		"v.ins_sql[b.i], v.del_sql[b.i], v.upd_sql[b.i], v.apply_sql, v.recompute_sql, v.full_sql, b.i::pg_catalog.int4, "
+		"v.base_tables::pg_catalog.oid[], v.ins1_sql, v.del1_sql "
 		"FROM shinjp.ivm_view v JOIN pg_catalog.pg_class c ON c.oid = v.view::pg_catalog.oid "
 		"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 		"CROSS JOIN LATERAL pg_catalog.unnest(v.base_tables::pg_catalog.oid[]) WITH ORDINALITY AS b(t, i) "
@@ -1088,11 +1227,13 @@ LookupTable(Oid relid)
 		v->owner = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
 		v->keyed = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
 		v->view_name = CacheString(tup, desc, 4);
-		v->delta_sql[EV_INS] = CacheString(tup, desc, 5);
-		v->delta_sql[EV_DEL] = CacheString(tup, desc, 6);
-		v->delta_sql[EV_UPD] = CacheString(tup, desc, 7);
 		v->apply_sql = CacheString(tup, desc, 8);
-		v->lock_sql = CacheString(tup, desc, 9);
+		for (int e = 0; e < EV_N; e++) {
+			char *d = SPI_getvalue(tup, desc, e <= EV_UPD ? 5 + e : 13 + (e - EV_INS1));
+			char *m = d == NULL ? NULL : e >= EV_INS1 ? SingleMergedSql(d, v->apply_sql) : MergedSql(d, v->apply_sql);
+			v->delta_sql[e] = m ? MemoryContextStrdup(g_cache_cxt, m) : NULL;
+		}
+		v->recompute_sql = CacheString(tup, desc, 9);
 		v->full_sql = CacheString(tup, desc, 10);
 		v->base_index = DatumGetInt32(SPI_getbinval(tup, desc, 11, &isnull));
 		ArrayType *arr = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 12, &isnull));
@@ -1180,61 +1321,53 @@ LockJoinPeers(Oid view, int m, int nbase)
 void
 MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
 {
-	if (adhoc_delta_sql != NULL) {
-		if (SPI_execute(adhoc_delta_sql, false, 0) != SPI_OK_SELECT)
-			elog(ERROR, "SPI failed computing the delta of %s", v->view_name);
-	} else {
-		SPIPlanPtr delta = Prepare(&v->delta_plan[ev], v->delta_sql[ev], 0, NULL);
-		if (SPI_execute_plan(delta, NULL, NULL, false, 0) != SPI_OK_SELECT)
-			elog(ERROR, "SPI failed computing the delta of %s", v->view_name);
-	}
-	uint64 ngroups = SPI_processed;
-	if (ngroups == 0)
-		return;
-	st->delta_rows += (int64) ngroups;
-	SPITupleTable *tt = SPI_tuptable;
-	TupleDesc desc = CreateTupleDescCopy(tt->tupdesc);
-	Tuplestorestate *store = tuplestore_begin_heap(false, false, work_mem);
-	for (uint64 i = 0; i < ngroups; i++)
-		tuplestore_puttuple(store, tt->vals[i]);
-	SPI_freetuptable(tt);
-	SPI_unregister_relation("__ivm_delta");
-	RegisterEnr("__ivm_delta", InvalidOid, desc, store);
-
-	if (v->lock_sql != NULL && ev != EV_INS) {
-		SPIPlanPtr lock = Prepare(&v->lock_plan, v->lock_sql, 0, NULL);
-		if (SPI_execute_plan(lock, NULL, NULL, false, 0) != SPI_OK_SELECT)
-			elog(ERROR, "SPI failed locking groups of %s", v->view_name);
-	}
-	SPIPlanPtr apply = Prepare(&v->apply_plan, v->apply_sql, 0, NULL);
-	int rc = SPI_execute_plan(apply, NULL, NULL, false, 0);
+	int rc;
+	if (adhoc_delta_sql != NULL)
+		rc = SPI_execute(MergedSql(adhoc_delta_sql, v->apply_sql), false, 0);
+	else
+		rc = SPI_execute_plan(Prepare(&v->delta_plan[ev], v->delta_sql[ev], 0, NULL), NULL, NULL, false, 0);
 	if (rc != SPI_OK_INSERT_RETURNING && rc != SPI_OK_UPDATE_RETURNING)
 		elog(ERROR, "SPI failed applying the delta to %s", v->view_name);
-	st->groups_changed += (int64) SPI_processed;
-	if (!v->keyed && SPI_processed != 1)
+	uint64 n = SPI_processed;
+	SPITupleTable *tt = SPI_tuptable;
+	st->groups_changed += (int64) n;
+	if (!v->keyed && n != 1)
 		ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("incremental view %s lost its single row", v->view_name),
 		                errhint("Run shinjp.ivm_refresh on the view.")));
-	Datum *dead = NULL;
-	int ndead = 0;
-	for (uint64 i = 0; i < SPI_processed; i++) {
-		bool isnull;
-		int64 count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+	Datum *dead = NULL, *redo = NULL;
+	int ndead = 0, nredo = 0;
+	for (uint64 i = 0; i < n; i++) {
+		bool isnull, flagnull;
+		int64 count = DatumGetInt64(SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &isnull));
+		bool flag = DatumGetBool(SPI_getbinval(tt->vals[i], tt->tupdesc, 3, &flagnull));
 		if (count < 0 || isnull)
 			ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("incremental view %s is out of step with its base tables", v->view_name),
 			                errdetail("A group's row count became negative."), errhint("Run shinjp.ivm_refresh on the view.")));
+		Datum tid = SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &isnull);
 		if (count == 0 && v->keyed) {
 			if (dead == NULL)
-				dead = (Datum *) palloc(sizeof(Datum) * SPI_processed);
-			dead[ndead++] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+				dead = (Datum *) palloc(sizeof(Datum) * n);
+			dead[ndead++] = tid;
+		} else if (flag && !flagnull) {
+			if (redo == NULL)
+				redo = (Datum *) palloc(sizeof(Datum) * n);
+			redo[nredo++] = tid;
 		}
 	}
+	Oid argtypes[1] = {TIDARRAYOID};
 	if (ndead > 0) {
-		Oid argtypes[1] = {TIDARRAYOID};
 		Datum values[1] = {PointerGetDatum(construct_array(dead, ndead, TIDOID, sizeof(ItemPointerData), false, TYPALIGN_SHORT))};
-		SPIPlanPtr del = Prepare(&v->delete_plan, psprintf("DELETE FROM %s WHERE ctid = ANY ($1)", v->view_name), 1, argtypes);
+		SPIPlanPtr del = Prepare(&v->delete_plan, psprintf("DELETE FROM %s WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)", v->view_name), 1, argtypes);
 		if (SPI_execute_plan(del, values, NULL, false, 0) != SPI_OK_DELETE)
 			elog(ERROR, "SPI failed deleting empty groups of %s", v->view_name);
 		st->groups_deleted += ndead;
+	}
+	if (nredo > 0 && v->recompute_sql != NULL) {
+		Datum values[1] = {PointerGetDatum(construct_array(redo, nredo, TIDOID, sizeof(ItemPointerData), false, TYPALIGN_SHORT))};
+		SPIPlanPtr re = Prepare(&v->recompute_plan, v->recompute_sql, 1, argtypes);
+		if (SPI_execute_plan(re, values, NULL, false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "SPI failed recomputing min/max of %s", v->view_name);
+		st->minmax_recomputes += nredo;
 	}
 }
 
@@ -1520,7 +1653,13 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 		upd[b] = DeltaSql(&def, b, true, true);
 	}
 	char *apply = ApplySql(&def, target);
-	char *lock = def.has_minmax ? LockSql(&def, target) : NULL;
+	bool single = def.nbase == 1;
+	for (int j = 0; j < def.naggs; j++)
+		if (def.aggs[j].kind == AGG_MERGE)
+			single = false;
+	char *ins1 = single ? SingleRowDeltaSql(&def, 1) : NULL;
+	char *del1 = single ? SingleRowDeltaSql(&def, -1) : NULL;
+	char *lock = def.has_minmax ? RecomputeSql(&def, target) : NULL;
 	char *verify = VerifySql(&def, target, full);
 	char **keycols = (char **) palloc(sizeof(char *) * (def.nkeys + 1));
 	int nk = 0;
@@ -1531,9 +1670,9 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 	for (int b = 0; b < def.nbase; b++)
 		bases[b] = ObjectIdGetDatum(def.base_relids[b]);
 
-	Oid argtypes[13] = {OIDOID, TEXTOID, TEXTOID, OIDARRAYOID, TEXTARRAYOID, TEXTOID,
-	                    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID};
-	Datum values[13] = {ObjectIdGetDatum(view),
+	Oid argtypes[15] = {OIDOID, TEXTOID, TEXTOID, OIDARRAYOID, TEXTARRAYOID, TEXTOID,
+	                    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, TEXTOID};
+	Datum values[15] = {ObjectIdGetDatum(view),
 	                    CStringGetTextDatum(def.query_sql),
 	                    CStringGetTextDatum(def.kind),
 	                    PointerGetDatum(construct_array(bases, def.nbase, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
@@ -1545,18 +1684,22 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 	                    CStringGetTextDatum(apply),
 	                    lock ? CStringGetTextDatum(lock) : (Datum) 0,
 	                    CStringGetTextDatum(verify),
-	                    TextArray(def.base_text, def.nbase)};
-	char nulls[14] = "          n  ";
-	if (lock)
-		nulls[10] = ' ';
+	                    TextArray(def.base_text, def.nbase),
+	                    ins1 ? CStringGetTextDatum(ins1) : (Datum) 0,
+	                    del1 ? CStringGetTextDatum(del1) : (Datum) 0};
+	char nulls[16] = "               ";
+	if (lock == NULL)
+		nulls[10] = 'n';
+	if (ins1 == NULL)
+		nulls[13] = nulls[14] = 'n';
 	Oid save_user;
 	int save_sec;
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(CatalogOwner(), save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	int rc = SPI_execute_with_args("INSERT INTO shinjp.ivm_view (view, query, kind, base_tables, key_columns, full_sql, ins_sql, "
-	                               "del_sql, upd_sql, apply_sql, lock_sql, verify_sql, base_text) "
-	                               "VALUES ($1, $2, $3, $4::pg_catalog.regclass[], $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-	                               13, argtypes, values, nulls, false, 0);
+	                               "del_sql, upd_sql, apply_sql, recompute_sql, verify_sql, base_text, ins1_sql, del1_sql) "
+	                               "VALUES ($1, $2, $3, $4::pg_catalog.regclass[], $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+	                               15, argtypes, values, nulls, false, 0);
 	SetUserIdAndSecContext(save_user, save_sec);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "SPI failed registering %s", target);
@@ -1715,8 +1858,15 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 		else {
 			if (v->nbase > 1)
 				LockJoinPeers(v->view, v->base_index, v->nbase);
-			MaintainView(v, ev, st, NULL);
+			int e = ev;
+			if (ev == EV_INS && v->delta_sql[EV_INS1] && tuplestore_tuple_count(newt) == 1)
+				e = EV_INS1;
+			else if (ev == EV_DEL && v->delta_sql[EV_DEL1] && tuplestore_tuple_count(oldt) == 1)
+				e = EV_DEL1;
+			MaintainView(v, e, st, NULL);
 		}
+		if (!truncate)
+			st->delta_rows += (newt ? tuplestore_tuple_count(newt) : 0) + (oldt ? tuplestore_tuple_count(oldt) : 0);
 		SetUserIdAndSecContext(save_user, save_sec);
 		INSTR_TIME_SET_CURRENT(end);
 		INSTR_TIME_SUBTRACT(end, start);
@@ -1757,10 +1907,10 @@ SHINJP_FUNCTION(shinjp_ivm_backend_stats)
 		ViewStats *s = &g_stats[i];
 		if (get_rel_name(s->view) == NULL)
 			continue;
-		Datum values[8] = {ObjectIdGetDatum(s->view),        Int64GetDatum(s->statements),     Int64GetDatum(s->delta_rows),
-		                   Int64GetDatum(s->groups_changed), Int64GetDatum(s->groups_deleted), Int64GetDatum(s->full_refreshes),
-		                   Float8GetDatum(s->total_ms),      TimestampTzGetDatum(s->last)};
-		bool nulls[8] = {false, false, false, false, false, false, false, s->last == 0};
+		Datum values[9] = {ObjectIdGetDatum(s->view),         Int64GetDatum(s->statements),     Int64GetDatum(s->delta_rows),
+		                   Int64GetDatum(s->groups_changed),  Int64GetDatum(s->groups_deleted), Int64GetDatum(s->minmax_recomputes),
+		                   Int64GetDatum(s->full_refreshes), Float8GetDatum(s->total_ms),      TimestampTzGetDatum(s->last)};
+		bool nulls[9] = {false, false, false, false, false, false, false, false, s->last == 0};
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

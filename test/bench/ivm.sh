@@ -45,9 +45,9 @@ fi
 chmod -R a+rX "$root/build"
 
 export SHINJP_DEMO_PORT=${SHINJP_BENCH_PORT:-26900}
-[ $have_pgivm -eq 1 ] && export SHINJP_PRELOAD=pg_ivm
+[ $have_pgivm -eq 1 ] && export SHINJP_PRELOAD="$(find "$dest" -name pg_ivm.so | head -1)"
 port=$(bash demo/cluster.sh start "$dir" "$dest")
-trap 'bash demo/cluster.sh stop "$dir"' EXIT
+trap '[ -n "${IVM_BENCH_KEEP:-}" ] || bash demo/cluster.sh stop "$dir"' EXIT
 export PGHOST=$dir PGPORT=$port PGUSER=postgres
 psql -X -q -d postgres -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET shared_buffers = '512MB'" \
 	-c "ALTER SYSTEM SET max_wal_size = '4GB'" -c "ALTER SYSTEM SET checkpoint_timeout = '30min'" >/dev/null
@@ -132,33 +132,29 @@ CREATE TRIGGER pl_row AFTER INSERT OR UPDATE OR DELETE ON reviews FOR EACH ROW E
 SQL
 psql -X -q -v ON_ERROR_STOP=1 -d plstmt <<SQL
 $pl_table
-CREATE FUNCTION pl_stmt_remove() RETURNS void LANGUAGE plpgsql AS \$\$
-BEGIN
-	WITH d AS (SELECT user_id, reviewed_at::date AS day, count(*) AS n, count(*) FILTER (WHERE rating = 1) AS a1,
-			count(*) FILTER (WHERE rating = 2) AS a2, count(*) FILTER (WHERE rating = 3) AS a3,
-			count(*) FILTER (WHERE rating = 4) AS a4, sum(answer_ms) AS ms, sum(rating) AS rs, max(reviewed_at) AS mx
-		FROM old_rows GROUP BY 1, 2 ORDER BY 1, 2)
-	UPDATE pl_daily p SET reviews = p.reviews - d.n, again = p.again - d.a1, hard = p.hard - d.a2, good = p.good - d.a3,
-		easy = p.easy - d.a4, total_ms = p.total_ms - d.ms, rating_sum = p.rating_sum - d.rs,
-		last_review = CASE WHEN d.mx >= p.last_review THEN (SELECT max(r.reviewed_at) FROM reviews r
-			WHERE r.user_id = p.user_id AND r.reviewed_at >= p.day AND r.reviewed_at < p.day + 1) ELSE p.last_review END
-	FROM d WHERE p.user_id = d.user_id AND p.day = d.day;
-	DELETE FROM pl_daily p USING old_rows o WHERE p.user_id = o.user_id AND p.day = o.reviewed_at::date AND p.reviews = 0;
-END \$\$;
-CREATE FUNCTION pl_stmt_add() RETURNS void LANGUAGE plpgsql AS \$\$
-BEGIN
-	INSERT INTO pl_daily SELECT user_id, reviewed_at::date, count(*), count(*) FILTER (WHERE rating = 1),
-		count(*) FILTER (WHERE rating = 2), count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4),
-		sum(answer_ms), sum(rating), max(reviewed_at) FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
-	ON CONFLICT (user_id, day) DO UPDATE SET reviews = pl_daily.reviews + excluded.reviews, again = pl_daily.again + excluded.again,
-		hard = pl_daily.hard + excluded.hard, good = pl_daily.good + excluded.good, easy = pl_daily.easy + excluded.easy,
-		total_ms = pl_daily.total_ms + excluded.total_ms, rating_sum = pl_daily.rating_sum + excluded.rating_sum,
-		last_review = greatest(pl_daily.last_review, excluded.last_review);
-END \$\$;
 CREATE FUNCTION pl_stmt() RETURNS trigger LANGUAGE plpgsql AS \$\$
 BEGIN
-	IF TG_OP IN ('DELETE', 'UPDATE') THEN PERFORM pl_stmt_remove(); END IF;
-	IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM pl_stmt_add(); END IF;
+	IF TG_OP IN ('DELETE', 'UPDATE') THEN
+		WITH d AS (SELECT user_id, reviewed_at::date AS day, count(*) AS n, count(*) FILTER (WHERE rating = 1) AS a1,
+				count(*) FILTER (WHERE rating = 2) AS a2, count(*) FILTER (WHERE rating = 3) AS a3,
+				count(*) FILTER (WHERE rating = 4) AS a4, sum(answer_ms) AS ms, sum(rating) AS rs, max(reviewed_at) AS mx
+			FROM old_rows GROUP BY 1, 2 ORDER BY 1, 2)
+		UPDATE pl_daily p SET reviews = p.reviews - d.n, again = p.again - d.a1, hard = p.hard - d.a2, good = p.good - d.a3,
+			easy = p.easy - d.a4, total_ms = p.total_ms - d.ms, rating_sum = p.rating_sum - d.rs,
+			last_review = CASE WHEN d.mx >= p.last_review THEN (SELECT max(r.reviewed_at) FROM reviews r
+				WHERE r.user_id = p.user_id AND r.reviewed_at >= p.day AND r.reviewed_at < p.day + 1) ELSE p.last_review END
+		FROM d WHERE p.user_id = d.user_id AND p.day = d.day;
+		DELETE FROM pl_daily p USING old_rows o WHERE p.user_id = o.user_id AND p.day = o.reviewed_at::date AND p.reviews = 0;
+	END IF;
+	IF TG_OP IN ('INSERT', 'UPDATE') THEN
+		INSERT INTO pl_daily SELECT user_id, reviewed_at::date, count(*), count(*) FILTER (WHERE rating = 1),
+			count(*) FILTER (WHERE rating = 2), count(*) FILTER (WHERE rating = 3), count(*) FILTER (WHERE rating = 4),
+			sum(answer_ms), sum(rating), max(reviewed_at) FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+		ON CONFLICT (user_id, day) DO UPDATE SET reviews = pl_daily.reviews + excluded.reviews, again = pl_daily.again + excluded.again,
+			hard = pl_daily.hard + excluded.hard, good = pl_daily.good + excluded.good, easy = pl_daily.easy + excluded.easy,
+			total_ms = pl_daily.total_ms + excluded.total_ms, rating_sum = pl_daily.rating_sum + excluded.rating_sum,
+			last_review = greatest(pl_daily.last_review, excluded.last_review);
+	END IF;
 	RETURN NULL;
 END \$\$;
 CREATE TRIGGER pl_ins AFTER INSERT ON reviews REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION pl_stmt();
@@ -205,7 +201,8 @@ for round in $(seq 1 "$ROUNDS"); do
 		for w in "${workloads[@]}"; do
 			for cl in 1 8; do
 				for c in "${configs[@]}"; do
-					v=$(tps "$c" "$w" "$cl" "$sync")
+					v=$(tps "$c" "$w" "$cl" "$sync" || true)
+					[ -n "$v" ] || echo "   pgbench failed: $c $w $cl clients sync=$sync" >&2
 					res["$w.$cl.$sync.$c"]+="${v:-0} "
 				done
 			done
