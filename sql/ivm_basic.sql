@@ -80,6 +80,12 @@ INSERT INTO decks VALUES (2, 'fay'), (6, 'gus') ON CONFLICT (id) DO UPDATE SET o
 302	2	1	copied
 \.
 :check
+-- MERGE: insert, update and delete actions in one statement
+MERGE INTO cards c USING (SELECT g AS id FROM generate_series(295, 305) g) s ON c.id = s.id
+WHEN MATCHED AND s.id % 2 = 0 THEN DELETE
+WHEN MATCHED THEN UPDATE SET due = c.due + 1
+WHEN NOT MATCHED THEN INSERT VALUES (s.id, 1 + s.id % 6, s.id % 5, 'merged');
+:check
 -- rollback and savepoints leave the views untouched / partially applied exactly as the tables
 BEGIN;
 INSERT INTO reviews (user_id, card_id, reviewed_at, rating, answer_ms) VALUES (1, 1, '2024-03-01', 1, 1);
