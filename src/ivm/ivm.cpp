@@ -196,7 +196,7 @@ ClassifyAggregate(Aggref *agg, AggInfo *info)
 	info->nargs = list_length(agg->args);
 	info->fn = QualifiedFunctionName(agg->aggfnoid);
 	info->merge_fn = info->subtract_fn = NULL;
-	info->result_type = format_type_with_typemod(agg->aggtype, -1);
+	info->result_type = format_type_extended(agg->aggtype, -1, FORMAT_TYPE_FORCE_QUALIFY);
 	const char *name = get_func_name(agg->aggfnoid);
 	if (get_func_namespace(agg->aggfnoid) == PG_CATALOG_NAMESPACE) {
 		if (strcmp(name, "count") == 0) {
@@ -601,11 +601,8 @@ FullSql(const ViewDef *def)
 		if (a->kind == AGG_AVG)
 			appendStringInfo(&buf, ", pg_catalog.sum(r.__a%d_1) AS __ivm_sum_%d, pg_catalog.count(r.__a%d_1) AS __ivm_cnt_%d",
 			                 j + 1, j + 1, j + 1, j + 1);
-		if (a->kind == AGG_MIN || a->kind == AGG_MAX || a->kind == AGG_MERGE) {
-			appendStringInfo(&buf, ", %s(", a->fn);
-			AppendArgs(&buf, j, a->nargs);
-			appendStringInfo(&buf, ") FILTER (WHERE false) AS __ivm_del_%d", j + 1);
-		}
+		if (a->kind == AGG_MIN || a->kind == AGG_MAX || a->kind == AGG_MERGE)
+			appendStringInfo(&buf, ", NULL::%s AS __ivm_del_%d", a->result_type, j + 1);
 	}
 	appendStringInfo(&buf, " FROM (%s) r", def->row_sql);
 	if (def->nkeys > 0) {
@@ -665,9 +662,14 @@ DeltaSql(const ViewDef *def, int b, bool with_new, bool with_old)
 			case AGG_MIN:
 			case AGG_MAX:
 			case AGG_MERGE:
+				/* a mergeable aggregate over no rows may return its initial state, not NULL */
+				if (a->kind == AGG_MERGE)
+					appendStringInfoString(&buf, "CASE WHEN pg_catalog.count(*) FILTER (WHERE r.__m > 0) > 0 THEN ");
 				appendStringInfo(&buf, "%s(", a->fn);
 				AppendArgs(&buf, j, a->nargs);
 				appendStringInfoString(&buf, ") FILTER (WHERE r.__m > 0)");
+				if (a->kind == AGG_MERGE)
+					appendStringInfoString(&buf, " END");
 				break;
 			}
 		}
@@ -682,9 +684,9 @@ DeltaSql(const ViewDef *def, int b, bool with_new, bool with_old)
 			appendStringInfo(&buf, ", pg_catalog.sum(CASE WHEN r.__a%d_1 IS NOT NULL THEN r.__m ELSE 0 END) AS __ivm_cnt_%d",
 			                 j + 1, j + 1);
 		if (a->kind == AGG_MIN || a->kind == AGG_MAX || a->kind == AGG_MERGE) {
-			appendStringInfo(&buf, ", %s(", a->fn);
+			appendStringInfo(&buf, ", %s%s(", a->kind == AGG_MERGE ? "CASE WHEN pg_catalog.count(*) FILTER (WHERE r.__m < 0) > 0 THEN " : "", a->fn);
 			AppendArgs(&buf, j, a->nargs);
-			appendStringInfo(&buf, ") FILTER (WHERE r.__m < 0) AS __ivm_del_%d", j + 1);
+			appendStringInfo(&buf, ") FILTER (WHERE r.__m < 0)%s AS __ivm_del_%d", a->kind == AGG_MERGE ? " END" : "", j + 1);
 		}
 	}
 	appendStringInfo(&buf, " FROM (%s) r", src.data);
