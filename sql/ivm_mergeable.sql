@@ -27,4 +27,22 @@ SELECT * FROM shinjp.ivm_verify('pairs');
 SELECT shinjp.ivm_create('pairs2', 'SELECT user_id, score_pair_agg(score) FILTER (WHERE score > 3) AS s FROM sessions GROUP BY user_id');
 \echo :LAST_ERROR_SQLSTATE
 SELECT shinjp.ivm_drop('pairs');
-DELETE FROM shinjp.ivm_mergeable_aggregate;
+DELETE FROM shinjp.ivm_mergeable_aggregate WHERE NOT builtin;
+
+-- shinjp's own review summary (analytics) is registered at install: maintained by merging, and
+-- recomputed for a group that lost rows (its subtract cannot restore first/last review times).
+SET TimeZone = 'UTC';
+SELECT aggregate, merge_fn, subtract_fn FROM shinjp.ivm_mergeable_aggregate ORDER BY 1::text;
+CREATE TABLE treviews (id serial PRIMARY KEY, user_id int, reviewed_at timestamptz NOT NULL, rating int, answer_ms int);
+INSERT INTO treviews (user_id, reviewed_at, rating, answer_ms)
+SELECT g % 3, timestamptz '2024-01-01 00:00+00' + g * interval '7 hours', 1 + g % 4, 1000 + g FROM generate_series(1, 60) g;
+SELECT shinjp.ivm_create('user_summaries', 'SELECT user_id, shinjp.review_summary_agg(reviewed_at, rating, answer_ms) AS summary, count(*) AS n FROM treviews GROUP BY user_id');
+INSERT INTO treviews (user_id, reviewed_at, rating, answer_ms) VALUES (1, '2024-03-01 10:00+00', 4, 900), (NULL, '2024-03-02 10:00+00', 1, NULL);
+SELECT * FROM shinjp.ivm_verify('user_summaries');
+DELETE FROM treviews WHERE id IN (SELECT max(id) FROM treviews GROUP BY user_id);
+UPDATE treviews SET user_id = 2 WHERE id % 7 = 0;
+UPDATE treviews SET rating = 3 WHERE id % 5 = 0;
+SELECT * FROM shinjp.ivm_verify('user_summaries');
+SELECT user_id, n FROM user_summaries ORDER BY user_id;
+SELECT view, minmax_recomputes > 0 AS recomputed_groups FROM shinjp.ivm_stats WHERE view = 'user_summaries'::regclass;
+SELECT shinjp.ivm_drop('user_summaries');

@@ -31,13 +31,23 @@ GRANT SELECT ON shinjp.ivm_view TO PUBLIC;
 -- Mergeable aggregates: an aggregate whose per-group result can be merged with another partial
 -- result and have a partial result subtracted from it.  merge_fn(state, state) and
 -- subtract_fn(state, state) both return the aggregate's result type.
+-- Without an exact subtract function (NULL), a group that lost rows is recomputed from the base
+-- tables, like a min/max whose extreme was removed.
 CREATE TABLE shinjp.ivm_mergeable_aggregate (
 	aggregate regprocedure PRIMARY KEY,
 	merge_fn regprocedure NOT NULL,
-	subtract_fn regprocedure NOT NULL
+	subtract_fn regprocedure,
+	builtin boolean NOT NULL DEFAULT false
 );
-COMMENT ON TABLE shinjp.ivm_mergeable_aggregate IS 'aggregates (besides count/sum/avg/min/max) that incremental views maintain by merging and subtracting partial results';
-SELECT pg_catalog.pg_extension_config_dump('shinjp.ivm_mergeable_aggregate', '');
+COMMENT ON TABLE shinjp.ivm_mergeable_aggregate IS 'aggregates (besides count/sum/avg/min/max) that incremental views maintain by merging partial results (and subtracting them, or recomputing the group when subtract_fn is NULL)';
+SELECT pg_catalog.pg_extension_config_dump('shinjp.ivm_mergeable_aggregate', 'WHERE NOT builtin');
+-- shinjp's review summary (issue 6): its subtract loses first/last review times, so groups that
+-- lose rows are recomputed to stay exact.
+INSERT INTO shinjp.ivm_mergeable_aggregate (aggregate, merge_fn, subtract_fn, builtin)
+SELECT a::regprocedure, 'shinjp.review_summary_merge(shinjp.review_summary, shinjp.review_summary)'::regprocedure, NULL, true
+FROM pg_catalog.unnest(ARRAY['shinjp.review_summary_agg(timestamptz, integer)',
+                             'shinjp.review_summary_agg(timestamptz, integer, integer)',
+                             'shinjp.review_summary_agg(timestamptz, integer, integer, integer)']) a;
 REVOKE ALL ON shinjp.ivm_mergeable_aggregate FROM PUBLIC;
 GRANT SELECT ON shinjp.ivm_mergeable_aggregate TO PUBLIC;
 

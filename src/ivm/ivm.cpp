@@ -227,14 +227,15 @@ ClassifyAggregate(Aggref *agg, AggInfo *info)
 		char *what = psprintf("aggregate %s", format_procedure(agg->aggfnoid));
 		Unsupported(what, "Supported aggregates are count(*), count, sum, avg, min, max and those registered in shinjp.ivm_mergeable_aggregate.");
 	}
-	bool isnull;
+	bool isnull, subnull;
 	Oid merge = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	Oid subtract = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	Oid subtract = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &subnull));
 	if (agg->aggfilter != NULL)
 		Unsupported("FILTER on a mergeable aggregate", "Move the condition into WHERE or use a separate view.");
 	info->kind = AGG_MERGE;
 	info->merge_fn = QualifiedFunctionName(merge);
-	info->subtract_fn = QualifiedFunctionName(subtract);
+	/* without an exact subtract function, a group that lost rows is recomputed like a min/max */
+	info->subtract_fn = subnull ? NULL : QualifiedFunctionName(subtract);
 }
 
 /* Replace the one occurrence of `from` in `s` by `to` (the caller checked it occurs once). */
@@ -433,7 +434,7 @@ AnalyzeView(const char *sql, ViewDef *def)
 			ClassifyAggregate((Aggref *) tle->expr, a);
 			CheckExprWalker((Node *) tle->expr, (void *) 1);
 			a->column = c;
-			if (a->kind == AGG_MIN || a->kind == AGG_MAX)
+			if (a->kind == AGG_MIN || a->kind == AGG_MAX || (a->kind == AGG_MERGE && a->subtract_fn == NULL))
 				def->has_minmax = true;
 			def->agg_of_col[c] = def->naggs++;
 		} else {
@@ -779,7 +780,7 @@ RecomputeFlag(const ViewDef *def)
 	StringInfoData buf;
 	initStringInfo(&buf);
 	for (int j = 0; j < def->naggs; j++)
-		if (def->aggs[j].kind == AGG_MIN || def->aggs[j].kind == AGG_MAX)
+		if (def->aggs[j].kind == AGG_MIN || def->aggs[j].kind == AGG_MAX || (def->aggs[j].kind == AGG_MERGE && def->aggs[j].subtract_fn == NULL))
 			appendStringInfo(&buf, "%sv.__ivm_del_%d IS NOT NULL", buf.len ? " OR " : "", j + 1);
 	return buf.len ? buf.data : pstrdup("false");
 }
@@ -829,6 +830,13 @@ ApplySql(const ViewDef *def, const char *view)
 		case AGG_MERGE: {
 			char *merged = psprintf("CASE WHEN excluded.%s IS NULL THEN v.%s WHEN v.%s IS NULL THEN excluded.%s ELSE %s(v.%s, excluded.%s) END",
 			                        col, col, col, col, a->merge_fn, col, col);
+			if (a->subtract_fn == NULL) {
+				/* rows removed: keep the value and flag the row for RecomputeSql */
+				appendStringInfo(&set, ", %s = CASE WHEN v.__ivm_count + excluded.__ivm_count = 0 THEN NULL WHEN excluded.%s IS NOT NULL THEN v.%s ELSE %s END, "
+				                 "%s = CASE WHEN v.__ivm_count + excluded.__ivm_count = 0 THEN NULL ELSE excluded.%s END",
+				                 col, del, col, merged, del, del);
+				break;
+			}
 			appendStringInfo(&set, ", %s = CASE WHEN v.__ivm_count + excluded.__ivm_count = 0 THEN NULL WHEN excluded.%s IS NULL THEN %s ELSE %s(%s, excluded.%s) END, %s = NULL",
 			                 col, del, merged, a->subtract_fn, merged, del, del);
 			break;
@@ -860,12 +868,14 @@ RecomputeSql(const ViewDef *def, const char *view)
 	initStringInfo(&set);
 	for (int j = 0; j < def->naggs; j++) {
 		const AggInfo *a = &def->aggs[j];
-		if (a->kind != AGG_MIN && a->kind != AGG_MAX)
+		if (a->kind != AGG_MIN && a->kind != AGG_MAX && !(a->kind == AGG_MERGE && a->subtract_fn == NULL))
 			continue;
 		const char *col = Q(def->colnames[a->column]);
 		StringInfoData re;
 		initStringInfo(&re);
-		appendStringInfo(&re, "(SELECT %s(r.__a%d_1) FROM (%s) r WHERE ", a->fn, j + 1, def->row_sql);
+		appendStringInfo(&re, "(SELECT %s(", a->fn);
+		AppendArgs(&re, j, a->nargs);
+		appendStringInfo(&re, ") FROM (%s) r WHERE ", def->row_sql);
 		AppendKeyMatch(&re, def, "r", true, "v");
 		appendStringInfoChar(&re, ')');
 		appendStringInfo(&set, "%s%s = CASE WHEN v.__ivm_del_%d IS NOT NULL THEN %s ELSE v.%s END, __ivm_del_%d = NULL",
