@@ -21,6 +21,7 @@ CREATE TABLE shinjp.ivm_view (
 	base_text text[] NOT NULL,
 	ins1_sql text,
 	del1_sql text,
+	upd1_sql text,
 	created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE shinjp.ivm_view IS 'incremental materialized views: definition and generated maintenance SQL (written only by shinjp.ivm_create/ivm_drop)';

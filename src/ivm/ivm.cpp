@@ -765,6 +765,76 @@ SingleRowDeltaSql(const ViewDef *def, int sign)
 	return buf.data;
 }
 
+
+/*
+ * The delta of a one-row UPDATE on a single-table view with NOT NULL keys, without aggregation:
+ * the old and the new row full-joined on the keys give one row per touched group.
+ */
+char *
+SingleRowUpdateSql(const ViewDef *def)
+{
+	StringInfoData buf;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT ");
+	for (int c = 0; c < def->ncols; c++) {
+		if (c > 0)
+			appendStringInfoString(&buf, ", ");
+		if (def->key_of_col[c] > 0) {
+			int k = def->key_of_col[c];
+			appendStringInfo(&buf, "COALESCE(n.__k%d, o.__k%d)", k, k);
+		} else {
+			int j = def->agg_of_col[c];
+			const AggInfo *a = &def->aggs[j];
+			switch (a->kind) {
+			case AGG_COUNT_STAR:
+				appendStringInfoString(&buf, "(COALESCE(n.__p, 0) - COALESCE(o.__p, 0))::pg_catalog.int8");
+				break;
+			case AGG_COUNT:
+				appendStringInfo(&buf, "((n.__a%d_1 IS NOT NULL)::pg_catalog.int4 - (o.__a%d_1 IS NOT NULL)::pg_catalog.int4)::pg_catalog.int8", j + 1, j + 1);
+				break;
+			case AGG_SUM:
+				appendStringInfo(&buf, "COALESCE(n.__a%d_1::%s - o.__a%d_1::%s, n.__a%d_1::%s, - (o.__a%d_1::%s))", j + 1, a->result_type, j + 1,
+				                 a->result_type, j + 1, a->result_type, j + 1, a->result_type);
+				break;
+			case AGG_AVG:
+			case AGG_MIN:
+			case AGG_MAX:
+				appendStringInfo(&buf, "n.__a%d_1::%s", j + 1, a->result_type);
+				break;
+			case AGG_MERGE:
+				elog(ERROR, "no single-row delta for mergeable aggregates");
+			}
+		}
+		appendStringInfo(&buf, " AS %s", Q(def->colnames[c]));
+	}
+	appendStringInfoString(&buf, ", (COALESCE(n.__p, 0) - COALESCE(o.__p, 0))::pg_catalog.int8 AS __ivm_count");
+	for (int j = 0; j < def->naggs; j++) {
+		const AggInfo *a = &def->aggs[j];
+		if (a->kind == AGG_AVG)
+			appendStringInfo(&buf, ", COALESCE(n.__a%d_1::%s - o.__a%d_1::%s, n.__a%d_1::%s, - (o.__a%d_1::%s)) AS __ivm_sum_%d", j + 1,
+			                 a->result_type, j + 1, a->result_type, j + 1, a->result_type, j + 1, a->result_type, j + 1);
+		if (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX)
+			appendStringInfo(&buf, ", ((n.__a%d_1 IS NOT NULL)::pg_catalog.int4 - (o.__a%d_1 IS NOT NULL)::pg_catalog.int4)::pg_catalog.int8 AS __ivm_cnt_%d",
+			                 j + 1, j + 1, j + 1);
+		if (a->kind == AGG_MIN || a->kind == AGG_MAX)
+			appendStringInfo(&buf, ", o.__a%d_1::%s AS __ivm_del_%d", j + 1, a->result_type, j + 1);
+	}
+	appendStringInfo(&buf, " FROM (SELECT 1 AS __p, s.* FROM (%s) s) n FULL JOIN (SELECT 1 AS __p, s.* FROM (%s) s) o ON ",
+	                 ReplaceOnce(def->row_sql, def->base_text[0], psprintf("__ivm_new %s", def->base_alias[0])),
+	                 ReplaceOnce(def->row_sql, def->base_text[0], psprintf("__ivm_old %s", def->base_alias[0])));
+	for (int k = 1; k <= def->nkeys; k++)
+		appendStringInfo(&buf, "%sn.__k%d = o.__k%d", k > 1 ? " AND " : "", k, k);
+	/* a row moving between two groups touches both: in key order, like every other delta */
+	appendStringInfoString(&buf, " ORDER BY ");
+	bool first = true;
+	for (int c = 0; c < def->ncols; c++)
+		if (def->key_of_col[c] > 0) {
+			appendStringInfo(&buf, "%s%d", first ? "" : ", ", c + 1);
+			first = false;
+		}
+	return buf.data;
+}
+
 /* "CASE WHEN v.x IS NULL THEN excluded.x WHEN excluded.x IS NULL THEN v.x ELSE v.x + excluded.x END" */
 char *
 NullableAdd(const char *col)
@@ -1104,7 +1174,7 @@ MergedSql(const char *delta, const char *apply)
 	return psprintf("WITH __ivm_delta AS (%s) %s", delta, apply);
 }
 
-enum { EV_INS, EV_DEL, EV_UPD, EV_INS1, EV_DEL1, EV_N };
+enum { EV_INS, EV_DEL, EV_UPD, EV_INS1, EV_DEL1, EV_UPD1, EV_N };
 
 struct CachedView {
 	Oid view;
@@ -1215,7 +1285,7 @@ LookupTable(Oid relid)
 		"SELECT v.view::pg_catalog.oid, c.relowner, v.kind <> 'global', "
 		"pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(c.relname), "
 		"v.ins_sql[b.i], v.del_sql[b.i], v.upd_sql[b.i], v.apply_sql, v.recompute_sql, v.full_sql, b.i::pg_catalog.int4, "
-		"v.base_tables::pg_catalog.oid[], v.ins1_sql, v.del1_sql "
+		"v.base_tables::pg_catalog.oid[], v.ins1_sql, v.del1_sql, v.upd1_sql "
 		"FROM shinjp.ivm_view v JOIN pg_catalog.pg_class c ON c.oid = v.view::pg_catalog.oid "
 		"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 		"CROSS JOIN LATERAL pg_catalog.unnest(v.base_tables::pg_catalog.oid[]) WITH ORDINALITY AS b(t, i) "
@@ -1671,6 +1741,11 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 			single = false;
 	char *ins1 = single ? SingleRowDeltaSql(&def, 1) : NULL;
 	char *del1 = single ? SingleRowDeltaSql(&def, -1) : NULL;
+	bool keys_notnull = def.nkeys > 0;
+	for (int k = 1; k <= def.nkeys; k++)
+		if (def.key_nullable[k])
+			keys_notnull = false;
+	char *upd1 = single && keys_notnull ? SingleRowUpdateSql(&def) : NULL;
 	char *lock = def.has_minmax ? RecomputeSql(&def, target) : NULL;
 	char *verify = VerifySql(&def, target, full);
 	char **keycols = (char **) palloc(sizeof(char *) * (def.nkeys + 1));
@@ -1682,9 +1757,9 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 	for (int b = 0; b < def.nbase; b++)
 		bases[b] = ObjectIdGetDatum(def.base_relids[b]);
 
-	Oid argtypes[15] = {OIDOID, TEXTOID, TEXTOID, OIDARRAYOID, TEXTARRAYOID, TEXTOID,
-	                    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, TEXTOID};
-	Datum values[15] = {ObjectIdGetDatum(view),
+	Oid argtypes[16] = {OIDOID, TEXTOID, TEXTOID, OIDARRAYOID, TEXTARRAYOID, TEXTOID,
+	                    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum values[16] = {ObjectIdGetDatum(view),
 	                    CStringGetTextDatum(def.query_sql),
 	                    CStringGetTextDatum(def.kind),
 	                    PointerGetDatum(construct_array(bases, def.nbase, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
@@ -1698,8 +1773,11 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 	                    CStringGetTextDatum(verify),
 	                    TextArray(def.base_text, def.nbase),
 	                    ins1 ? CStringGetTextDatum(ins1) : (Datum) 0,
-	                    del1 ? CStringGetTextDatum(del1) : (Datum) 0};
-	char nulls[16] = "               ";
+	                    del1 ? CStringGetTextDatum(del1) : (Datum) 0,
+	                    upd1 ? CStringGetTextDatum(upd1) : (Datum) 0};
+	char nulls[17] = "                ";
+	if (upd1 == NULL)
+		nulls[15] = 'n';
 	if (lock == NULL)
 		nulls[10] = 'n';
 	if (ins1 == NULL)
@@ -1709,9 +1787,9 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(CatalogOwner(), save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	int rc = SPI_execute_with_args("INSERT INTO shinjp.ivm_view (view, query, kind, base_tables, key_columns, full_sql, ins_sql, "
-	                               "del_sql, upd_sql, apply_sql, recompute_sql, verify_sql, base_text, ins1_sql, del1_sql) "
-	                               "VALUES ($1, $2, $3, $4::pg_catalog.regclass[], $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-	                               15, argtypes, values, nulls, false, 0);
+	                               "del_sql, upd_sql, apply_sql, recompute_sql, verify_sql, base_text, ins1_sql, del1_sql, upd1_sql) "
+	                               "VALUES ($1, $2, $3, $4::pg_catalog.regclass[], $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+	                               16, argtypes, values, nulls, false, 0);
 	SetUserIdAndSecContext(save_user, save_sec);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "SPI failed registering %s", target);
@@ -1875,6 +1953,8 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 				e = EV_INS1;
 			else if (ev == EV_DEL && v->delta_sql[EV_DEL1] && tuplestore_tuple_count(oldt) == 1)
 				e = EV_DEL1;
+			else if (ev == EV_UPD && v->delta_sql[EV_UPD1] && tuplestore_tuple_count(oldt) == 1 && tuplestore_tuple_count(newt) == 1)
+				e = EV_UPD1;
 			MaintainView(v, e, st, NULL);
 		}
 		if (!truncate)
