@@ -127,6 +127,22 @@ SELECT shinjp.ivm_drop('totals');
 SELECT tgname FROM pg_trigger WHERE tgrelid = 'reviews'::regclass ORDER BY 1;
 :check
 
+-- NOT NULL keys: one-row inserts, updates and deletes take the path without aggregation
+CREATE TABLE plays (id int PRIMARY KEY, deck int NOT NULL, day date NOT NULL, ms int, ok boolean);
+INSERT INTO plays SELECT g, g % 3, date '2024-01-01' + g % 4, g * 10, g % 2 = 0 FROM generate_series(1, 40) g;
+SELECT shinjp.ivm_create('play_days', 'SELECT deck, day, count(*) AS n, count(ms) AS timed, sum(ms) AS ms, avg(ms) AS mean, min(ms) AS fastest, max(ms) AS slowest, count(*) FILTER (WHERE ok) AS oks FROM plays GROUP BY deck, day');
+INSERT INTO plays VALUES (41, 1, '2024-01-09', NULL, true);
+UPDATE plays SET ms = 5 WHERE id = 41;
+UPDATE plays SET deck = 2, day = '2024-01-02' WHERE id = 39;
+UPDATE plays SET ms = NULL WHERE id = 38;
+UPDATE plays SET ms = ms + 1000 WHERE id = 37;
+UPDATE plays SET ms = 0 WHERE id = 36;
+UPDATE plays SET ok = NOT ok WHERE id = 35;
+DELETE FROM plays WHERE id = 34;
+DELETE FROM plays WHERE id = 41;
+:check
+SELECT deck, day, n, timed, ms, fastest, slowest, oks FROM play_days WHERE deck = 2 ORDER BY day;
+
 -- partitioned base table: statements on the parent and directly on a partition, row movement
 CREATE TABLE events (user_id int, day date, kind text) PARTITION BY RANGE (day);
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');

@@ -21,7 +21,7 @@ psql -X -q -v ON_ERROR_STOP=1 -d $db <<'SQL'
 CREATE EXTENSION shinjp;
 CREATE TABLE decks (id int PRIMARY KEY, owner int);
 CREATE TABLE cards (id int PRIMARY KEY, deck_id int, due int);
-CREATE TABLE reviews (id serial PRIMARY KEY, user_id int, day int, rating int, ms int);
+CREATE TABLE reviews (id serial PRIMARY KEY, user_id int, day int NOT NULL, rating int, ms int);
 INSERT INTO decks SELECT g, g % 4 FROM generate_series(1, 20) g;
 INSERT INTO cards SELECT g, 1 + g % 25, g % 9 FROM generate_series(1, 100) g;
 INSERT INTO reviews (user_id, day, rating, ms) SELECT g % 10, g % 5, 1 + g % 4, g FROM generate_series(1, 500) g;
@@ -30,6 +30,7 @@ SELECT shinjp.ivm_create('v_deck', 'SELECT d.owner, count(*) AS n, sum(c.due) AS
 SELECT shinjp.ivm_create('v_dist', 'SELECT DISTINCT user_id, rating FROM reviews');
 SELECT shinjp.ivm_create('v_glob', 'SELECT count(*) AS n, sum(ms) AS s, max(ms) AS mx, min(rating) AS mn FROM reviews');
 SELECT shinjp.ivm_create('v_join3', 'SELECT d.owner, r.rating, count(*) AS n, min(r.ms) AS mn FROM reviews r JOIN cards c ON c.id = r.user_id * 10 + r.day JOIN decks d ON d.id = c.deck_id GROUP BY d.owner, r.rating');
+SELECT shinjp.ivm_create('v_day', 'SELECT day, rating IS NULL AS unrated, count(*) AS n, sum(ms) AS s, max(ms) AS mx, min(user_id) AS mn, avg(ms) AS a FROM reviews GROUP BY day, rating IS NULL');
 SELECT shinjp.ivm_create('v_plain', 'SELECT c.id AS card, d.owner FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.due < 3');
 SQL
 
@@ -52,7 +53,8 @@ for c in $(seq 1 "$clients"); do
 		else if (k == 11) print "WITH x AS (DELETE FROM decks WHERE id = " 1 + r(40) " RETURNING id) INSERT INTO cards SELECT 200 + " r(50) ", " 1 + r(30) ", 1 FROM x ON CONFLICT DO NOTHING;"
 		else if (k == 12) { print "COPY reviews (user_id, day, rating, ms) FROM STDIN;"; for (i = 0; i < 3; i++) printf "%s\t%d\t%d\t%s\n", (rand() < 0.1 ? "\\N" : r(10)), r(5), 1 + r(4), r(1000); print "\\." }
 		else if (rand() < 0.05) print "TRUNCATE " (rand() < 0.5 ? "cards" : "reviews") ";"
-		else print "UPDATE reviews SET ms = ms + 1 WHERE id % 13 = " r(13) ";"
+		else if (rand() < 0.5) print "UPDATE reviews SET ms = ms + 1 WHERE id % 13 = " r(13) ";"
+		else print "UPDATE reviews SET day = " r(5) ", ms = " nv(1000) ", user_id = " nv(10) " WHERE id = " 1 + r(700) ";"
 	}
 	BEGIN {
 		srand(seed)
