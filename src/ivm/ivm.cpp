@@ -610,6 +610,14 @@ FullSql(const ViewDef *def)
 		appendStringInfoString(&buf, " GROUP BY ");
 		for (int k = 1; k <= def->nkeys; k++)
 			appendStringInfo(&buf, "%sr.__k%d", k > 1 ? ", " : "", k);
+		/* filling the view in key order appends to its unique index instead of scattering */
+		appendStringInfoString(&buf, " ORDER BY ");
+		bool first = true;
+		for (int c = 0; c < def->ncols; c++)
+			if (def->key_of_col[c] > 0) {
+				appendStringInfo(&buf, "%s%d", first ? "" : ", ", c + 1);
+				first = false;
+			}
 	}
 	return buf.data;
 }
