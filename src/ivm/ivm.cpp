@@ -1342,7 +1342,8 @@ SPIPlanPtr
 Prepare(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
 {
 	if (*slot == NULL) {
-		SPIPlanPtr p = SPI_prepare(sql, nargs, argtypes);
+		/* generic plans: a ctid array parameter must not trigger re-planning on every call */
+		SPIPlanPtr p = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_GENERIC_PLAN);
 		if (p == NULL)
 			elog(ERROR, "SPI_prepare failed (%s) for: %s", SPI_result_code_string(SPI_result), sql);
 		if (SPI_keepplan(p) != 0)
