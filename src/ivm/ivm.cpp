@@ -1,0 +1,2019 @@
+/*
+ * ivm.cpp — incremental materialized views: creation (query analysis and SQL generation), the
+ * statement-level maintenance trigger, refresh, drop and statistics.
+ *
+ * Written C-style (STYLE.md §3): POD locals, palloc, PostgreSQL lists; PostgreSQL errors longjmp
+ * straight through these frames to the SHINJP_FUNCTION entry point, which holds no C++ object.
+ *
+ * Model.  A view is a table holding one row per group (GROUP BY keys, or all output columns for
+ * DISTINCT and plain views) plus hidden bookkeeping columns: __ivm_count (rows in the group),
+ * __ivm_cnt_N (non-NULL inputs of aggregate N), __ivm_sum_N (sum behind avg N) and __ivm_del_N
+ * (always NULL in the table; it carries the deleted-side extreme or partial state of aggregate N
+ * through ON CONFLICT's EXCLUDED row).  A unique index NULLS NOT DISTINCT on the keys makes
+ * INSERT ... ON CONFLICT DO UPDATE the merge step.
+ *
+ * Maintenance of one statement on base table T:
+ *   1. delta: the view's row query over T's transition tables (new rows with multiplicity +1, old
+ *      rows -1, other base tables as they are) aggregated per group;  materialised as the
+ *      ephemeral relation __ivm_delta;
+ *   2. (only when rows were removed and the view has min/max) lock the touched groups' rows in
+ *      key order, so the next statement's snapshot sees every committed change of those groups;
+ *   3. upsert __ivm_delta in key order; a min/max whose extreme was removed is recomputed for
+ *      that group only, from the base tables;
+ *   4. delete the groups whose count reached 0 (by ctid, from the upsert's RETURNING).
+ * Nothing locks the view as a whole; writers of different groups never wait on each other.
+ *
+ * Security.  The extension is trusted.  Maintenance runs as the view's owner with
+ * SECURITY_RESTRICTED_OPERATION, in a new GUC nest level with search_path = pg_catalog, pg_temp;
+ * all of it is restored at exit and, on error, by (sub)transaction abort.  The catalog
+ * shinjp.ivm_view is writable only through the fixed statements in this file.
+ */
+#include "pg/boundary.hpp"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/partition.h"
+#include "catalog/pg_aggregate.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
+#include "commands/defrem.h"
+#include "portability/instr_time.h"
+#include "utils/rls.h"
+#include "utils/syscache.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "parser/analyze.h"
+#include "parser/parser.h"
+#include "parser/parsetree.h"
+#include "storage/lmgr.h"
+#include "tcop/tcopprot.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/queryenvironment.h"
+#include "utils/regproc.h"
+#include "utils/rel.h"
+#include "utils/ruleutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+#include "utils/varlena.h"
+}
+
+namespace {
+
+/* ------------------------------------------------------------------------------------------- */
+/* Query analysis                                                                               */
+
+enum AggKind { AGG_COUNT_STAR, AGG_COUNT, AGG_SUM, AGG_AVG, AGG_MIN, AGG_MAX, AGG_MERGE };
+
+struct AggInfo {
+	AggKind kind;
+	int column;        /* index into the user's columns */
+	int nargs;         /* arguments, named __a<j>_<n> in the row query */
+	char *fn;          /* qualified aggregate name (AGG_MERGE) */
+	char *merge_fn;    /* qualified merge / subtract functions (AGG_MERGE) */
+	char *subtract_fn;
+	char *result_type; /* format_type of the result (avg's cast) */
+};
+
+struct ViewDef {
+	char kind[16];  /* aggregate | global | distinct | plain */
+	int ncols;      /* user-visible columns */
+	char **colnames;
+	int *key_of_col; /* key number (1-based) of a column, or 0 */
+	int *agg_of_col; /* aggregate number (0-based) of a column, or -1 */
+	int nkeys;
+	int naggs;
+	AggInfo *aggs;
+	int nbase;
+	Oid *base_relids;
+	char **base_text;  /* "schema.table __ivm_rN" as printed in row_sql */
+	char **base_alias; /* "__ivm_rN" */
+	char *row_sql;     /* SELECT keys AS __k<i>, agg args AS __a<j>_<n> FROM ... WHERE ... */
+	char *query_sql;   /* the user's query, deparsed with qualified names */
+	bool has_minmax;
+	bool *key_nullable; /* by key number (1-based) */
+};
+
+[[noreturn]] void
+Unsupported(const char *what, const char *hint)
+{
+	ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+	                errmsg("incremental views do not support %s", what),
+	                hint ? errhint("%s", hint) : 0));
+	pg_unreachable();
+}
+
+/* Refuse expression shapes the maintenance cannot follow. */
+bool
+CheckExprWalker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var)) {
+		Var *v = (Var *) node;
+		if (v->varattno < 0)
+			Unsupported("system columns", "Remove ctid, xmin and other system columns from the query.");
+		if (v->varattno == 0)
+			Unsupported("whole-row references", "List the columns you need instead of a whole-row value.");
+		return false;
+	}
+	if (IsA(node, SubLink))
+		Unsupported("subqueries", "Use inner joins instead of subqueries.");
+	if (IsA(node, WindowFunc))
+		Unsupported("window functions", NULL);
+	if (IsA(node, GroupingFunc))
+		Unsupported("GROUPING()", NULL);
+	if (IsA(node, Aggref) && context == NULL)
+		Unsupported("aggregates inside expressions",
+		            "Select the aggregate itself (count, sum, avg, min, max) as its own column and compute on it when reading.");
+	if (IsA(node, Aggref))
+		return expression_tree_walker(node, (bool (*)()) (void (*)(void)) CheckExprWalker, NULL);
+	return expression_tree_walker(node, (bool (*)()) (void (*)(void)) CheckExprWalker, context);
+}
+
+void
+CheckExpr(Node *node)
+{
+	CheckExprWalker(node, NULL);
+}
+
+/* Inner joins only, collecting the ON quals is not needed: the deparser prints them. */
+void
+CheckJoinTree(Query *q, Node *node)
+{
+	if (node == NULL)
+		return;
+	if (IsA(node, FromExpr)) {
+		ListCell *lc;
+		foreach (lc, ((FromExpr *) node)->fromlist)
+			CheckJoinTree(q, (Node *) lfirst(lc));
+		CheckExpr(((FromExpr *) node)->quals);
+	} else if (IsA(node, JoinExpr)) {
+		JoinExpr *j = (JoinExpr *) node;
+		if (j->jointype != JOIN_INNER)
+			Unsupported("outer joins", "Use inner joins; keep rows without a partner with a separate view.");
+		if (j->alias != NULL || j->usingClause != NIL)
+			Unsupported("JOIN ... USING or an aliased join", "Write the join condition with ON.");
+		CheckJoinTree(q, j->larg);
+		CheckJoinTree(q, j->rarg);
+		CheckExpr(j->quals);
+	} else if (!IsA(node, RangeTblRef))
+		elog(ERROR, "unexpected join tree node %d", (int) nodeTag(node));
+}
+
+char *
+QualifiedFunctionName(Oid fn)
+{
+	return quote_qualified_identifier(get_namespace_name(get_func_namespace(fn)), get_func_name(fn));
+}
+
+/* Classify an aggregate call; AGG_MERGE when registered in shinjp.ivm_mergeable_aggregate. */
+void
+ClassifyAggregate(Aggref *agg, AggInfo *info)
+{
+	if (agg->aggdistinct != NIL)
+		Unsupported("aggregates with DISTINCT", NULL);
+	if (agg->aggorder != NIL)
+		Unsupported("ordered-set or ORDER BY aggregates", NULL);
+	if (agg->aggkind != AGGKIND_NORMAL || agg->aggvariadic)
+		Unsupported("ordered-set or variadic aggregates", NULL);
+	info->nargs = list_length(agg->args);
+	info->fn = QualifiedFunctionName(agg->aggfnoid);
+	info->merge_fn = info->subtract_fn = NULL;
+	info->result_type = format_type_extended(agg->aggtype, -1, FORMAT_TYPE_FORCE_QUALIFY);
+	const char *name = get_func_name(agg->aggfnoid);
+	if (get_func_namespace(agg->aggfnoid) == PG_CATALOG_NAMESPACE) {
+		if (strcmp(name, "count") == 0) {
+			info->kind = agg->aggstar ? AGG_COUNT_STAR : AGG_COUNT;
+			return;
+		}
+		if (info->nargs == 1 && strcmp(name, "sum") == 0) {
+			info->kind = AGG_SUM;
+			return;
+		}
+		if (info->nargs == 1 && strcmp(name, "avg") == 0) {
+			info->kind = AGG_AVG;
+			return;
+		}
+		if (info->nargs == 1 && (strcmp(name, "min") == 0 || strcmp(name, "max") == 0)) {
+			info->kind = strcmp(name, "min") == 0 ? AGG_MIN : AGG_MAX;
+			return;
+		}
+	}
+	/* The registry of mergeable aggregates. */
+	Oid argtypes[1] = {OIDOID};
+	Datum values[1] = {ObjectIdGetDatum(agg->aggfnoid)};
+	if (SPI_execute_with_args("SELECT merge_fn::pg_catalog.oid, subtract_fn::pg_catalog.oid "
+	                          "FROM shinjp.ivm_mergeable_aggregate WHERE aggregate::pg_catalog.oid = $1",
+	                          1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_with_args failed");
+	if (SPI_processed == 0) {
+		char *what = psprintf("aggregate %s", format_procedure(agg->aggfnoid));
+		Unsupported(what, "Supported aggregates are count(*), count, sum, avg, min, max and those registered in shinjp.ivm_mergeable_aggregate.");
+	}
+	bool isnull, subnull;
+	Oid merge = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	Oid subtract = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &subnull));
+	if (agg->aggfilter != NULL)
+		Unsupported("FILTER on a mergeable aggregate", "Move the condition into WHERE or use a separate view.");
+	info->kind = AGG_MERGE;
+	info->merge_fn = QualifiedFunctionName(merge);
+	/* without an exact subtract function, a group that lost rows is recomputed like a min/max */
+	info->subtract_fn = subnull ? NULL : QualifiedFunctionName(subtract);
+}
+
+/* Replace the one occurrence of `from` in `s` by `to` (the caller checked it occurs once). */
+char *
+ReplaceOnce(const char *s, const char *from, const char *to)
+{
+	const char *p = strstr(s, from);
+	if (p == NULL)
+		elog(ERROR, "incremental view: cannot locate \"%s\" in the deparsed query", from);
+	StringInfoData buf;
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, s, (int) (p - s));
+	appendStringInfoString(&buf, to);
+	appendStringInfoString(&buf, p + strlen(from));
+	return buf.data;
+}
+
+/* Can expr be NULL?  False only for NOT NULL columns and strict functions/casts of them. */
+bool
+ExprNullable(Query *q, Node *expr)
+{
+	if (expr == NULL)
+		return true;
+	if (IsA(expr, Var)) {
+		Var *v = (Var *) expr;
+		RangeTblEntry *rte = rt_fetch(v->varno, q->rtable);
+		if (rte->rtekind != RTE_RELATION || v->varattno <= 0)
+			return true;
+		HeapTuple tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(rte->relid), Int16GetDatum(v->varattno));
+		if (!HeapTupleIsValid(tup))
+			return true;
+		bool notnull = ((Form_pg_attribute) GETSTRUCT(tup))->attnotnull;
+		ReleaseSysCache(tup);
+		return !notnull;
+	}
+	if (IsA(expr, RelabelType))
+		return ExprNullable(q, (Node *) ((RelabelType *) expr)->arg);
+	if (IsA(expr, CoerceViaIO))
+		return ExprNullable(q, (Node *) ((CoerceViaIO *) expr)->arg);
+	if (IsA(expr, Const))
+		return ((Const *) expr)->constisnull;
+	if (IsA(expr, FuncExpr) || IsA(expr, OpExpr)) {
+		List *args = IsA(expr, FuncExpr) ? ((FuncExpr *) expr)->args : ((OpExpr *) expr)->args;
+		Oid fn = IsA(expr, FuncExpr) ? ((FuncExpr *) expr)->funcid : get_opcode(((OpExpr *) expr)->opno);
+		if (!func_strict(fn))
+			return true;
+		ListCell *lc;
+		foreach (lc, args)
+			if (ExprNullable(q, (Node *) lfirst(lc)))
+				return true;
+		return false;
+	}
+	return true;
+}
+
+/* CASE WHEN filter THEN arg END */
+Expr *
+FilteredArg(Expr *filter, Expr *arg)
+{
+	CaseWhen *w = makeNode(CaseWhen);
+	w->expr = (Expr *) copyObjectImpl(filter);
+	w->result = arg;
+	w->location = -1;
+	CaseExpr *c = makeNode(CaseExpr);
+	c->casetype = exprType((Node *) arg);
+	c->casecollid = exprCollation((Node *) arg);
+	c->arg = NULL;
+	c->args = list_make1(w);
+	c->defresult = (Expr *) makeNullConst(c->casetype, exprTypmod((Node *) arg), c->casecollid);
+	c->location = -1;
+	return (Expr *) c;
+}
+
+/* Analyse the defining query and fill def; errors name the unsupported part. Needs SPI. */
+void
+AnalyzeView(const char *sql, ViewDef *def)
+{
+	List *raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+	if (list_length(raw) != 1)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("query must be exactly one SELECT statement")));
+	RawStmt *rs = linitial_node(RawStmt, raw);
+	if (!IsA(rs->stmt, SelectStmt))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("query must be a SELECT statement")));
+	Query *q = parse_analyze_fixedparams(rs, sql, NULL, 0, NULL);
+
+	if (q->commandType != CMD_SELECT || q->utilityStmt != NULL)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("query must be a SELECT statement")));
+	if (q->setOperations != NULL)
+		Unsupported("UNION, INTERSECT or EXCEPT", "Create one view per branch.");
+	if (q->cteList != NIL)
+		Unsupported("WITH (common table expressions)", "Write the query with inner joins of base tables.");
+	if (q->hasWindowFuncs)
+		Unsupported("window functions", NULL);
+	if (q->hasSubLinks)
+		Unsupported("subqueries", "Use inner joins instead of subqueries.");
+	if (q->hasTargetSRFs)
+		Unsupported("set-returning functions in the select list", NULL);
+	if (q->havingQual != NULL)
+		Unsupported("HAVING", "Filter the view's rows when reading it.");
+	if (q->groupingSets != NIL || q->groupDistinct)
+		Unsupported("GROUPING SETS, ROLLUP or CUBE", NULL);
+	if (q->sortClause != NIL)
+		Unsupported("ORDER BY", "Order when reading the view; its table has a unique index on the group keys.");
+	if (q->limitCount != NULL || q->limitOffset != NULL)
+		Unsupported("LIMIT or OFFSET", NULL);
+	if (q->rowMarks != NIL)
+		Unsupported("FOR UPDATE or FOR SHARE", NULL);
+	if (q->hasDistinctOn)
+		Unsupported("DISTINCT ON", "Use GROUP BY with min() or max().");
+	if (contain_mutable_functions((Node *) q))
+		Unsupported("volatile or stable functions (for example now(), random() or casts to timestamptz that depend on TimeZone)",
+		            "Keep only immutable expressions in the query; compute time-dependent values when reading the view.");
+
+	/* FROM: plain and partitioned tables, each once, joined by inner joins. */
+	def->nbase = 0;
+	def->base_relids = (Oid *) palloc0(sizeof(Oid) * (list_length(q->rtable) + 1));
+	def->base_text = (char **) palloc0(sizeof(char *) * (list_length(q->rtable) + 1));
+	def->base_alias = (char **) palloc0(sizeof(char *) * (list_length(q->rtable) + 1));
+	ListCell *lc;
+	int rti = 0;
+	foreach (lc, q->rtable) {
+		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
+		rti++;
+		if (rte->rtekind == RTE_JOIN)
+			continue;
+		if (rte->rtekind != RTE_RELATION)
+			Unsupported("subqueries, functions or VALUES in FROM", "Reference base tables directly.");
+		char relkind = get_rel_relkind(rte->relid);
+		if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE) {
+			char *what = psprintf("\"%s\" as a base relation (only tables and partitioned tables can be)", get_rel_name(rte->relid));
+			Unsupported(what, NULL);
+		}
+		if (rte->tablesample != NULL)
+			Unsupported("TABLESAMPLE", NULL);
+		if (!rte->inh)
+			Unsupported("FROM ONLY", NULL);
+		if (relkind == RELKIND_RELATION && has_subclass(rte->relid))
+			Unsupported("tables with inheritance children", "Use declarative partitioning.");
+		if (get_rel_persistence(rte->relid) == RELPERSISTENCE_TEMP)
+			Unsupported("temporary base tables", NULL);
+		for (int i = 0; i < def->nbase; i++)
+			if (def->base_relids[i] == rte->relid) {
+				char *what = psprintf("self-joins (table \"%s\" appears more than once)", get_rel_name(rte->relid));
+				Unsupported(what, NULL);
+			}
+		if (check_enable_rls(rte->relid, InvalidOid, true) == RLS_ENABLED) {
+			char *what = psprintf("base table \"%s\", which has row level security enabled for you", get_rel_name(rte->relid));
+			Unsupported(what, "A view maintained as its owner would see rows its readers cannot; put the policy on the view table instead.");
+		}
+		def->base_relids[def->nbase] = rte->relid;
+		def->base_alias[def->nbase] = psprintf("__ivm_r%d", rti);
+		def->nbase++;
+	}
+	if (def->nbase == 0)
+		Unsupported("queries without a base table", NULL);
+	CheckJoinTree(q, (Node *) q->jointree);
+
+	/* Select list. */
+	int ntle = 0;
+	foreach (lc, q->targetList) {
+		TargetEntry *tle = (TargetEntry *) lfirst(lc);
+		if (tle->resjunk) {
+			if (q->hasAggs)
+				Unsupported("GROUP BY expressions missing from the select list", "Add every GROUP BY expression to the select list.");
+			Unsupported("ORDER BY expressions missing from the select list", NULL);
+		}
+		ntle++;
+	}
+	if (ntle == 0)
+		Unsupported("an empty select list", NULL);
+	def->ncols = ntle;
+	def->colnames = (char **) palloc0(sizeof(char *) * ntle);
+	def->key_of_col = (int *) palloc0(sizeof(int) * ntle);
+	def->agg_of_col = (int *) palloc0(sizeof(int) * ntle);
+	def->aggs = (AggInfo *) palloc0(sizeof(AggInfo) * ntle);
+	def->key_nullable = (bool *) palloc0(sizeof(bool) * (ntle + 1));
+	def->nkeys = def->naggs = 0;
+	def->has_minmax = false;
+	bool grouped = q->hasAggs || q->groupClause != NIL;
+	int c = 0;
+	foreach (lc, q->targetList) {
+		TargetEntry *tle = (TargetEntry *) lfirst(lc);
+		char *name = tle->resname ? tle->resname : pstrdup("?column?");
+		if (strncmp(name, "__ivm_", 6) == 0)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+			                errmsg("column name \"%s\" is reserved for incremental view bookkeeping", name),
+			                errhint("Rename the column with AS.")));
+		for (int i = 0; i < c; i++)
+			if (strcmp(def->colnames[i], name) == 0)
+				ereport(ERROR, (errcode(ERRCODE_DUPLICATE_COLUMN), errmsg("column \"%s\" appears more than once in the select list", name),
+				                errhint("Give each column a distinct name with AS.")));
+		def->colnames[c] = name;
+		def->agg_of_col[c] = -1;
+		if (grouped && IsA(tle->expr, Aggref)) {
+			AggInfo *a = &def->aggs[def->naggs];
+			ClassifyAggregate((Aggref *) tle->expr, a);
+			CheckExprWalker((Node *) tle->expr, (void *) 1);
+			a->column = c;
+			if (a->kind == AGG_MIN || a->kind == AGG_MAX || (a->kind == AGG_MERGE && a->subtract_fn == NULL))
+				def->has_minmax = true;
+			def->agg_of_col[c] = def->naggs++;
+		} else {
+			CheckExpr((Node *) tle->expr);
+			if (grouped && tle->ressortgroupref == 0)
+				Unsupported("select-list expressions that are neither GROUP BY keys nor aggregates",
+				            "Add the expression to GROUP BY or aggregate it.");
+			Oid typ = exprType((Node *) tle->expr);
+			Oid opclass = GetDefaultOpClass(typ, BTREE_AM_OID);
+			if (!OidIsValid(opclass)) {
+				char *what = psprintf("key column \"%s\" of type %s, which has no btree operator class", name, format_type_be(typ));
+				Unsupported(what, NULL);
+			}
+			def->key_of_col[c] = ++def->nkeys;
+			def->key_nullable[def->nkeys] = ExprNullable(q, (Node *) tle->expr);
+		}
+		c++;
+	}
+	if (grouped && q->distinctClause != NIL)
+		Unsupported("DISTINCT together with GROUP BY or aggregates", NULL);
+	if (grouped)
+		strcpy(def->kind, def->nkeys == 0 ? "global" : "aggregate");
+	else
+		strcpy(def->kind, q->distinctClause != NIL ? "distinct" : "plain");
+	if (grouped && def->nkeys != list_length(q->groupClause))
+		Unsupported("GROUP BY expressions missing from the select list (or listed twice)",
+		            "Select every GROUP BY expression exactly once.");
+
+	/* Deparse with every name qualified: search_path is pg_catalog alone meanwhile. */
+	int nest = NewGUCNestLevel();
+	set_config_option("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	def->query_sql = pg_get_querydef(q, false);
+
+	Query *rq = (Query *) copyObjectImpl(q);
+	List *tl = NIL;
+	int resno = 1;
+	c = 0;
+	foreach (lc, q->targetList) {
+		TargetEntry *tle = (TargetEntry *) lfirst(lc);
+		if (def->key_of_col[c] > 0)
+			tl = lappend(tl, makeTargetEntry((Expr *) copyObjectImpl(tle->expr), resno++, psprintf("__k%d", def->key_of_col[c]), false));
+		c++;
+	}
+	for (int j = 0; j < def->naggs; j++) {
+		TargetEntry *tle = (TargetEntry *) list_nth(q->targetList, def->aggs[j].column);
+		Aggref *agg = (Aggref *) tle->expr;
+		if (agg->aggstar && agg->aggfilter != NULL) {
+			/* count(*) FILTER (WHERE c) is count(CASE WHEN c THEN 1 END) */
+			def->aggs[j].kind = AGG_COUNT;
+			def->aggs[j].nargs = 1;
+			Expr *one = (Expr *) makeConst(INT4OID, -1, InvalidOid, sizeof(int32), Int32GetDatum(1), false, true);
+			tl = lappend(tl, makeTargetEntry(FilteredArg(agg->aggfilter, one), resno++, psprintf("__a%d_1", j + 1), false));
+			continue;
+		}
+		int n = 1;
+		ListCell *alc;
+		foreach (alc, agg->args) {
+			TargetEntry *arg = (TargetEntry *) lfirst(alc);
+			Expr *e = (Expr *) copyObjectImpl(arg->expr);
+			/* agg(x) FILTER (WHERE c) is agg(CASE WHEN c THEN x END) for count, sum, avg, min and max */
+			if (agg->aggfilter != NULL)
+				e = FilteredArg(agg->aggfilter, e);
+			tl = lappend(tl, makeTargetEntry(e, resno++, psprintf("__a%d_%d", j + 1, n), false));
+			n++;
+		}
+	}
+	rq->targetList = tl;
+	rq->hasAggs = false;
+	rq->groupClause = NIL;
+	rq->distinctClause = NIL;
+	rq->hasDistinctOn = false;
+	rq->sortClause = NIL;
+	rti = 0;
+	int b = 0;
+	foreach (lc, rq->rtable) {
+		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
+		rti++;
+		if (rte->rtekind != RTE_RELATION)
+			continue;
+		rte->alias = makeAlias(def->base_alias[b], NIL);
+		rte->eref->aliasname = def->base_alias[b];
+		const char *relname = get_rel_name(rte->relid);
+		char *printed = RelationIsVisible(rte->relid)
+		                    ? pstrdup(quote_identifier(relname))
+		                    : quote_qualified_identifier(get_namespace_name(get_rel_namespace(rte->relid)), relname);
+		def->base_text[b] = psprintf("%s %s", printed, def->base_alias[b]);
+		b++;
+	}
+	def->row_sql = pg_get_querydef(rq, false);
+	AtEOXact_GUC(true, nest);
+	for (b = 0; b < def->nbase; b++) {
+		const char *p = strstr(def->row_sql, def->base_text[b]);
+		if (p == NULL || strstr(p + 1, def->base_text[b]) != NULL)
+			elog(ERROR, "incremental view: cannot locate base table %d in \"%s\"", b + 1, def->row_sql);
+	}
+}
+
+/* ------------------------------------------------------------------------------------------- */
+/* SQL generation                                                                               */
+
+const char *
+Q(const char *ident)
+{
+	return quote_identifier(ident);
+}
+
+/* "(r.__k1 = v.k1 OR (r.__k1 IS NULL AND v.k1 IS NULL)) AND ..." */
+void
+AppendKeyMatch(StringInfo buf, const ViewDef *def, const char *left_alias, bool left_is_row, const char *right_alias)
+{
+	bool first = true;
+	for (int c = 0; c < def->ncols; c++) {
+		int k = def->key_of_col[c];
+		if (k == 0)
+			continue;
+		char *l = left_is_row ? psprintf("%s.__k%d", left_alias, k) : psprintf("%s.%s", left_alias, Q(def->colnames[c]));
+		char *r = psprintf("%s.%s", right_alias, Q(def->colnames[c]));
+		if (def->key_nullable[k])
+			appendStringInfo(buf, "%s(%s = %s OR (%s IS NULL AND %s IS NULL))", first ? "" : " AND ", l, r, l, r);
+		else
+			appendStringInfo(buf, "%s%s = %s", first ? "" : " AND ", l, r);
+		first = false;
+	}
+	if (first)
+		appendStringInfoString(buf, "true");
+}
+
+void
+AppendArgs(StringInfo buf, int j, int nargs)
+{
+	for (int n = 1; n <= nargs; n++)
+		appendStringInfo(buf, "%sr.__a%d_%d", n > 1 ? ", " : "", j + 1, n);
+}
+
+/* The full query producing every column of the view table (transport columns NULL). */
+char *
+FullSql(const ViewDef *def)
+{
+	StringInfoData buf;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT ");
+	for (int c = 0; c < def->ncols; c++) {
+		if (c > 0)
+			appendStringInfoString(&buf, ", ");
+		if (def->key_of_col[c] > 0) {
+			appendStringInfo(&buf, "r.__k%d", def->key_of_col[c]);
+		} else {
+			int j = def->agg_of_col[c];
+			const AggInfo *a = &def->aggs[j];
+			if (a->kind == AGG_COUNT_STAR)
+				appendStringInfoString(&buf, "pg_catalog.count(*)");
+			else {
+				appendStringInfo(&buf, "%s(", a->fn);
+				AppendArgs(&buf, j, a->nargs);
+				appendStringInfoChar(&buf, ')');
+			}
+		}
+		appendStringInfo(&buf, " AS %s", Q(def->colnames[c]));
+	}
+	appendStringInfoString(&buf, ", pg_catalog.count(*) AS __ivm_count");
+	for (int j = 0; j < def->naggs; j++) {
+		const AggInfo *a = &def->aggs[j];
+		if (a->kind == AGG_SUM || a->kind == AGG_MIN || a->kind == AGG_MAX)
+			appendStringInfo(&buf, ", pg_catalog.count(r.__a%d_1) AS __ivm_cnt_%d", j + 1, j + 1);
+		if (a->kind == AGG_AVG)
+			appendStringInfo(&buf, ", pg_catalog.sum(r.__a%d_1) AS __ivm_sum_%d, pg_catalog.count(r.__a%d_1) AS __ivm_cnt_%d",
+			                 j + 1, j + 1, j + 1, j + 1);
+		if (a->kind == AGG_MIN || a->kind == AGG_MAX || a->kind == AGG_MERGE)
+			appendStringInfo(&buf, ", NULL::%s AS __ivm_del_%d", a->result_type, j + 1);
+	}
+	appendStringInfo(&buf, " FROM (%s) r", def->row_sql);
+	if (def->nkeys > 0) {
+		appendStringInfoString(&buf, " GROUP BY ");
+		for (int k = 1; k <= def->nkeys; k++)
+			appendStringInfo(&buf, "%sr.__k%d", k > 1 ? ", " : "", k);
+		/* filling the view in key order appends to its unique index instead of scattering */
+		appendStringInfoString(&buf, " ORDER BY ");
+		bool first = true;
+		for (int c = 0; c < def->ncols; c++)
+			if (def->key_of_col[c] > 0) {
+				appendStringInfo(&buf, "%s%d", first ? "" : ", ", c + 1);
+				first = false;
+			}
+	}
+	return buf.data;
+}
+
+/* Net sum of argument j over the delta: inserted minus deleted, NULL when no non-NULL input. */
+char *
+NetSum(int j)
+{
+	return psprintf("COALESCE(pg_catalog.sum(r.__a%d_1) FILTER (WHERE r.__m > 0) - pg_catalog.sum(r.__a%d_1) FILTER (WHERE r.__m < 0), "
+	                "pg_catalog.sum(r.__a%d_1) FILTER (WHERE r.__m > 0), - (pg_catalog.sum(r.__a%d_1) FILTER (WHERE r.__m < 0)))",
+	                j + 1, j + 1, j + 1, j + 1);
+}
+
+/* The delta of one statement on base table b, aggregated per group, in view-table column order. */
+char *
+DeltaSql(const ViewDef *def, int b, bool with_new, bool with_old)
+{
+	StringInfoData src;
+	initStringInfo(&src);
+	if (with_new)
+		appendStringInfo(&src, "SELECT s.*, 1 AS __m FROM (%s) s",
+		                 ReplaceOnce(def->row_sql, def->base_text[b], psprintf("__ivm_new %s", def->base_alias[b])));
+	if (with_new && with_old)
+		appendStringInfoString(&src, " UNION ALL ");
+	if (with_old)
+		appendStringInfo(&src, "SELECT s.*, -1 AS __m FROM (%s) s",
+		                 ReplaceOnce(def->row_sql, def->base_text[b], psprintf("__ivm_old %s", def->base_alias[b])));
+
+	StringInfoData buf;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT ");
+	for (int c = 0; c < def->ncols; c++) {
+		if (c > 0)
+			appendStringInfoString(&buf, ", ");
+		if (def->key_of_col[c] > 0) {
+			appendStringInfo(&buf, "r.__k%d", def->key_of_col[c]);
+		} else {
+			int j = def->agg_of_col[c];
+			const AggInfo *a = &def->aggs[j];
+			switch (a->kind) {
+			case AGG_COUNT_STAR:
+				appendStringInfoString(&buf, "pg_catalog.sum(r.__m)");
+				break;
+			case AGG_COUNT:
+				appendStringInfo(&buf, "pg_catalog.sum(CASE WHEN r.__a%d_1 IS NOT NULL THEN r.__m ELSE 0 END)", j + 1);
+				break;
+			case AGG_SUM:
+				appendStringInfoString(&buf, NetSum(j));
+				break;
+			case AGG_AVG:
+			case AGG_MIN:
+			case AGG_MAX:
+			case AGG_MERGE:
+				/* a mergeable aggregate over no rows may return its initial state, not NULL */
+				if (a->kind == AGG_MERGE)
+					appendStringInfoString(&buf, "CASE WHEN pg_catalog.count(*) FILTER (WHERE r.__m > 0) > 0 THEN ");
+				appendStringInfo(&buf, "%s(", a->fn);
+				AppendArgs(&buf, j, a->nargs);
+				appendStringInfoString(&buf, ") FILTER (WHERE r.__m > 0)");
+				if (a->kind == AGG_MERGE)
+					appendStringInfoString(&buf, " END");
+				break;
+			}
+		}
+		appendStringInfo(&buf, " AS %s", Q(def->colnames[c]));
+	}
+	appendStringInfoString(&buf, ", pg_catalog.sum(r.__m) AS __ivm_count");
+	for (int j = 0; j < def->naggs; j++) {
+		const AggInfo *a = &def->aggs[j];
+		if (a->kind == AGG_AVG)
+			appendStringInfo(&buf, ", %s AS __ivm_sum_%d", NetSum(j), j + 1);
+		if (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX)
+			appendStringInfo(&buf, ", pg_catalog.sum(CASE WHEN r.__a%d_1 IS NOT NULL THEN r.__m ELSE 0 END) AS __ivm_cnt_%d",
+			                 j + 1, j + 1);
+		if (a->kind == AGG_MIN || a->kind == AGG_MAX || a->kind == AGG_MERGE) {
+			appendStringInfo(&buf, ", %s%s(", a->kind == AGG_MERGE ? "CASE WHEN pg_catalog.count(*) FILTER (WHERE r.__m < 0) > 0 THEN " : "", a->fn);
+			AppendArgs(&buf, j, a->nargs);
+			appendStringInfo(&buf, ") FILTER (WHERE r.__m < 0)%s AS __ivm_del_%d", a->kind == AGG_MERGE ? " END" : "", j + 1);
+		}
+	}
+	appendStringInfo(&buf, " FROM (%s) r", src.data);
+	if (def->nkeys > 0) {
+		appendStringInfoString(&buf, " GROUP BY ");
+		for (int k = 1; k <= def->nkeys; k++)
+			appendStringInfo(&buf, "%sr.__k%d", k > 1 ? ", " : "", k);
+	}
+	return buf.data;
+}
+
+/*
+ * The delta of a one-row INSERT (sign +1) or DELETE (-1) on a single-table view, without
+ * aggregation: at most one row, already in the view table's column order.  Executor start-up of
+ * an Agg node with a dozen aggregates costs more than the rest of the maintenance of one row.
+ */
+char *
+SingleRowDeltaSql(const ViewDef *def, int sign)
+{
+	const char *src = sign > 0 ? "__ivm_new" : "__ivm_old";
+	StringInfoData buf;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT ");
+	for (int c = 0; c < def->ncols; c++) {
+		if (c > 0)
+			appendStringInfoString(&buf, ", ");
+		if (def->key_of_col[c] > 0) {
+			appendStringInfo(&buf, "r.__k%d", def->key_of_col[c]);
+		} else {
+			int j = def->agg_of_col[c];
+			const AggInfo *a = &def->aggs[j];
+			switch (a->kind) {
+			case AGG_COUNT_STAR:
+				appendStringInfo(&buf, "%d::pg_catalog.int8", sign);
+				break;
+			case AGG_COUNT:
+				appendStringInfo(&buf, "(CASE WHEN r.__a%d_1 IS NOT NULL THEN %d ELSE 0 END)::pg_catalog.int8", j + 1, sign);
+				break;
+			case AGG_SUM:
+				if (sign > 0)
+					appendStringInfo(&buf, "r.__a%d_1::%s", j + 1, a->result_type);
+				else
+					appendStringInfo(&buf, "- (r.__a%d_1::%s)", j + 1, a->result_type);
+				break;
+			case AGG_AVG:
+			case AGG_MIN:
+			case AGG_MAX:
+				if (sign > 0)
+					appendStringInfo(&buf, "r.__a%d_1::%s", j + 1, a->result_type);
+				else
+					appendStringInfo(&buf, "NULL::%s", a->result_type);
+				break;
+			case AGG_MERGE:
+				elog(ERROR, "no single-row delta for mergeable aggregates");
+			}
+		}
+		appendStringInfo(&buf, " AS %s", Q(def->colnames[c]));
+	}
+	appendStringInfo(&buf, ", %d::pg_catalog.int8 AS __ivm_count", sign);
+	for (int j = 0; j < def->naggs; j++) {
+		const AggInfo *a = &def->aggs[j];
+		if (a->kind == AGG_AVG)
+			appendStringInfo(&buf, sign > 0 ? ", r.__a%d_1::%s AS __ivm_sum_%d" : ", - (r.__a%d_1::%s) AS __ivm_sum_%d", j + 1,
+			                 a->result_type, j + 1);
+		if (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX)
+			appendStringInfo(&buf, ", (CASE WHEN r.__a%d_1 IS NOT NULL THEN %d ELSE 0 END)::pg_catalog.int8 AS __ivm_cnt_%d", j + 1, sign, j + 1);
+		if (a->kind == AGG_MIN || a->kind == AGG_MAX) {
+			if (sign > 0)
+				appendStringInfo(&buf, ", NULL::%s AS __ivm_del_%d", a->result_type, j + 1);
+			else
+				appendStringInfo(&buf, ", r.__a%d_1 AS __ivm_del_%d", j + 1, j + 1);
+		}
+	}
+	appendStringInfo(&buf, " FROM (%s) r", ReplaceOnce(def->row_sql, def->base_text[0], psprintf("%s %s", src, def->base_alias[0])));
+	return buf.data;
+}
+
+
+/*
+ * The delta of a one-row UPDATE on a single-table view with NOT NULL keys, without aggregation:
+ * the old and the new row full-joined on the keys give one row per touched group.
+ */
+char *
+SingleRowUpdateSql(const ViewDef *def)
+{
+	StringInfoData buf;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT ");
+	for (int c = 0; c < def->ncols; c++) {
+		if (c > 0)
+			appendStringInfoString(&buf, ", ");
+		if (def->key_of_col[c] > 0) {
+			int k = def->key_of_col[c];
+			appendStringInfo(&buf, "COALESCE(n.__k%d, o.__k%d)", k, k);
+		} else {
+			int j = def->agg_of_col[c];
+			const AggInfo *a = &def->aggs[j];
+			switch (a->kind) {
+			case AGG_COUNT_STAR:
+				appendStringInfoString(&buf, "(COALESCE(n.__p, 0) - COALESCE(o.__p, 0))::pg_catalog.int8");
+				break;
+			case AGG_COUNT:
+				appendStringInfo(&buf, "((n.__a%d_1 IS NOT NULL)::pg_catalog.int4 - (o.__a%d_1 IS NOT NULL)::pg_catalog.int4)::pg_catalog.int8", j + 1, j + 1);
+				break;
+			case AGG_SUM:
+				appendStringInfo(&buf, "COALESCE(n.__a%d_1::%s - o.__a%d_1::%s, n.__a%d_1::%s, - (o.__a%d_1::%s))", j + 1, a->result_type, j + 1,
+				                 a->result_type, j + 1, a->result_type, j + 1, a->result_type);
+				break;
+			case AGG_AVG:
+			case AGG_MIN:
+			case AGG_MAX:
+				appendStringInfo(&buf, "n.__a%d_1::%s", j + 1, a->result_type);
+				break;
+			case AGG_MERGE:
+				elog(ERROR, "no single-row delta for mergeable aggregates");
+			}
+		}
+		appendStringInfo(&buf, " AS %s", Q(def->colnames[c]));
+	}
+	appendStringInfoString(&buf, ", (COALESCE(n.__p, 0) - COALESCE(o.__p, 0))::pg_catalog.int8 AS __ivm_count");
+	for (int j = 0; j < def->naggs; j++) {
+		const AggInfo *a = &def->aggs[j];
+		if (a->kind == AGG_AVG)
+			appendStringInfo(&buf, ", COALESCE(n.__a%d_1::%s - o.__a%d_1::%s, n.__a%d_1::%s, - (o.__a%d_1::%s)) AS __ivm_sum_%d", j + 1,
+			                 a->result_type, j + 1, a->result_type, j + 1, a->result_type, j + 1, a->result_type, j + 1);
+		if (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX)
+			appendStringInfo(&buf, ", ((n.__a%d_1 IS NOT NULL)::pg_catalog.int4 - (o.__a%d_1 IS NOT NULL)::pg_catalog.int4)::pg_catalog.int8 AS __ivm_cnt_%d",
+			                 j + 1, j + 1, j + 1);
+		if (a->kind == AGG_MIN || a->kind == AGG_MAX)
+			appendStringInfo(&buf, ", o.__a%d_1::%s AS __ivm_del_%d", j + 1, a->result_type, j + 1);
+	}
+	appendStringInfo(&buf, " FROM (SELECT 1 AS __p, s.* FROM (%s) s) n FULL JOIN (SELECT 1 AS __p, s.* FROM (%s) s) o ON ",
+	                 ReplaceOnce(def->row_sql, def->base_text[0], psprintf("__ivm_new %s", def->base_alias[0])),
+	                 ReplaceOnce(def->row_sql, def->base_text[0], psprintf("__ivm_old %s", def->base_alias[0])));
+	for (int k = 1; k <= def->nkeys; k++)
+		appendStringInfo(&buf, "%sn.__k%d = o.__k%d", k > 1 ? " AND " : "", k, k);
+	/* a row moving between two groups touches both: in key order, like every other delta */
+	appendStringInfoString(&buf, " ORDER BY ");
+	bool first = true;
+	for (int c = 0; c < def->ncols; c++)
+		if (def->key_of_col[c] > 0) {
+			appendStringInfo(&buf, "%s%d", first ? "" : ", ", c + 1);
+			first = false;
+		}
+	return buf.data;
+}
+
+/* "CASE WHEN v.x IS NULL THEN excluded.x WHEN excluded.x IS NULL THEN v.x ELSE v.x + excluded.x END" */
+char *
+NullableAdd(const char *col)
+{
+	return psprintf("CASE WHEN v.%s IS NULL THEN excluded.%s WHEN excluded.%s IS NULL THEN v.%s ELSE v.%s + excluded.%s END",
+	                col, col, col, col, col, col);
+}
+
+/* RETURNING expression: does any min/max of the row need recomputing? */
+char *
+RecomputeFlag(const ViewDef *def)
+{
+	StringInfoData buf;
+	initStringInfo(&buf);
+	for (int j = 0; j < def->naggs; j++)
+		if (def->aggs[j].kind == AGG_MIN || def->aggs[j].kind == AGG_MAX || (def->aggs[j].kind == AGG_MERGE && def->aggs[j].subtract_fn == NULL))
+			appendStringInfo(&buf, "%sv.__ivm_del_%d IS NOT NULL", buf.len ? " OR " : "", j + 1);
+	return buf.len ? buf.data : pstrdup("false");
+}
+
+/* The merge step: upsert (or, without keys, update) the view from __ivm_delta, in key order. */
+char *
+ApplySql(const ViewDef *def, const char *view)
+{
+	StringInfoData set;
+	initStringInfo(&set);
+	appendStringInfoString(&set, "__ivm_count = v.__ivm_count + excluded.__ivm_count");
+	for (int j = 0; j < def->naggs; j++) {
+		const AggInfo *a = &def->aggs[j];
+		const char *col = Q(def->colnames[a->column]);
+		char *cnt = psprintf("__ivm_cnt_%d", j + 1);
+		char *newcnt = psprintf("(v.%s + excluded.%s)", cnt, cnt);
+		char *del = psprintf("__ivm_del_%d", j + 1);
+		switch (a->kind) {
+		case AGG_COUNT_STAR:
+		case AGG_COUNT:
+			appendStringInfo(&set, ", %s = v.%s + excluded.%s", col, col, col);
+			break;
+		case AGG_SUM:
+			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 THEN NULL ELSE %s END, %s = %s", col, newcnt, NullableAdd(col), cnt, newcnt);
+			break;
+		case AGG_AVG: {
+			char *sum = psprintf("__ivm_sum_%d", j + 1);
+			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 THEN NULL ELSE (%s)::%s / %s END", col, newcnt, NullableAdd(sum),
+			                 a->result_type, newcnt);
+			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 THEN NULL ELSE %s END, %s = %s", sum, newcnt, NullableAdd(sum), cnt, newcnt);
+			break;
+		}
+		case AGG_MIN:
+		case AGG_MAX: {
+			/*
+			 * An inserted value beyond the extreme replaces it.  When the removed side reached the
+			 * extreme, the value is kept and __ivm_del_N flags the row; RecomputeSql then recomputes
+			 * it in a later statement, whose snapshot sees every writer that held this row before us.
+			 */
+			const char *op = a->kind == AGG_MAX ? ">=" : "<=";
+			char *ins_wins = psprintf("excluded.%s IS NOT NULL AND (v.%s IS NULL OR excluded.%s %s v.%s)", col, col, col, op, col);
+			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 THEN NULL WHEN %s THEN excluded.%s ELSE v.%s END", col, newcnt, ins_wins, col, col);
+			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 OR (%s) THEN NULL WHEN excluded.%s %s v.%s THEN excluded.%s END, %s = %s",
+			                 del, newcnt, ins_wins, del, op, col, del, cnt, newcnt);
+			break;
+		}
+		case AGG_MERGE: {
+			char *merged = psprintf("CASE WHEN excluded.%s IS NULL THEN v.%s WHEN v.%s IS NULL THEN excluded.%s ELSE %s(v.%s, excluded.%s) END",
+			                        col, col, col, col, a->merge_fn, col, col);
+			if (a->subtract_fn == NULL) {
+				/* rows removed: keep the value and flag the row for RecomputeSql */
+				appendStringInfo(&set, ", %s = CASE WHEN v.__ivm_count + excluded.__ivm_count = 0 THEN NULL WHEN excluded.%s IS NOT NULL THEN v.%s ELSE %s END, "
+				                 "%s = CASE WHEN v.__ivm_count + excluded.__ivm_count = 0 THEN NULL ELSE excluded.%s END",
+				                 col, del, col, merged, del, del);
+				break;
+			}
+			appendStringInfo(&set, ", %s = CASE WHEN v.__ivm_count + excluded.__ivm_count = 0 THEN NULL WHEN excluded.%s IS NULL THEN %s ELSE %s(%s, excluded.%s) END, %s = NULL",
+			                 col, del, merged, a->subtract_fn, merged, del, del);
+			break;
+		}
+		}
+	}
+	StringInfoData buf;
+	initStringInfo(&buf);
+	if (def->nkeys == 0) {
+		appendStringInfo(&buf, "UPDATE %s AS v SET %s FROM __ivm_delta AS excluded RETURNING v.ctid, v.__ivm_count, %s", view, set.data,
+		                 RecomputeFlag(def));
+		return buf.data;
+	}
+	StringInfoData keys;
+	initStringInfo(&keys);
+	for (int c = 0; c < def->ncols; c++)
+		if (def->key_of_col[c] > 0)
+			appendStringInfo(&keys, "%s%s", keys.len > 0 ? ", " : "", Q(def->colnames[c]));
+	appendStringInfo(&buf, "INSERT INTO %s AS v SELECT * FROM __ivm_delta ORDER BY %s ON CONFLICT (%s) DO UPDATE SET %s RETURNING v.ctid, v.__ivm_count, %s",
+	                 view, keys.data, keys.data, set.data, RecomputeFlag(def));
+	return buf.data;
+}
+
+/* Recompute the flagged min/max of the rows $1 (ctids from the upsert, rows we hold locked). */
+char *
+RecomputeSql(const ViewDef *def, const char *view)
+{
+	StringInfoData set;
+	initStringInfo(&set);
+	for (int j = 0; j < def->naggs; j++) {
+		const AggInfo *a = &def->aggs[j];
+		if (a->kind != AGG_MIN && a->kind != AGG_MAX && !(a->kind == AGG_MERGE && a->subtract_fn == NULL))
+			continue;
+		const char *col = Q(def->colnames[a->column]);
+		StringInfoData re;
+		initStringInfo(&re);
+		appendStringInfo(&re, "(SELECT %s(", a->fn);
+		AppendArgs(&re, j, a->nargs);
+		appendStringInfo(&re, ") FROM (%s) r WHERE ", def->row_sql);
+		AppendKeyMatch(&re, def, "r", true, "v");
+		appendStringInfoChar(&re, ')');
+		appendStringInfo(&set, "%s%s = CASE WHEN v.__ivm_del_%d IS NOT NULL THEN %s ELSE v.%s END, __ivm_del_%d = NULL",
+		                 set.len ? ", " : "", col, j + 1, re.data, col, j + 1);
+	}
+	return psprintf("UPDATE %s AS v SET %s WHERE v.ctid OPERATOR(pg_catalog.=) ANY ($1)", view, set.data);
+}
+
+char *
+VerifySql(const ViewDef *def, const char *view, const char *full)
+{
+	StringInfoData cols;
+	initStringInfo(&cols);
+	for (int c = 0; c < def->ncols; c++)
+		appendStringInfo(&cols, "%s%s", c > 0 ? ", " : "", Q(def->colnames[c]));
+	appendStringInfoString(&cols, ", __ivm_count");
+	for (int j = 0; j < def->naggs; j++) {
+		const AggInfo *a = &def->aggs[j];
+		if (a->kind == AGG_AVG)
+			appendStringInfo(&cols, ", __ivm_sum_%d", j + 1);
+		if (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX)
+			appendStringInfo(&cols, ", __ivm_cnt_%d", j + 1);
+		if (a->kind == AGG_MIN || a->kind == AGG_MAX || a->kind == AGG_MERGE)
+			appendStringInfo(&cols, ", __ivm_del_%d", j + 1);
+	}
+	return psprintf("SELECT 'missing'::pg_catalog.text, d::pg_catalog.text FROM ((%s) EXCEPT ALL SELECT %s FROM %s) d "
+	                "UNION ALL SELECT 'unexpected'::pg_catalog.text, d::pg_catalog.text FROM (SELECT %s FROM %s EXCEPT ALL (%s)) d",
+	                full, cols.data, view, cols.data, view, full);
+}
+
+/* ------------------------------------------------------------------------------------------- */
+/* Privileged helpers                                                                           */
+
+/* Run a fixed statement as the owner of shinjp.ivm_view (catalog writes, trigger DDL as table owner). */
+void
+ExecuteAs(Oid role, const char *sql, int nargs, Oid *argtypes, Datum *values, int expected)
+{
+	Oid save_user;
+	int save_sec;
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	int rc = nargs > 0 ? SPI_execute_with_args(sql, nargs, argtypes, values, NULL, false, 0) : SPI_execute(sql, false, 0);
+	SetUserIdAndSecContext(save_user, save_sec);
+	if (rc != expected)
+		elog(ERROR, "SPI failed (%d) for: %s", rc, sql);
+}
+
+Oid
+CatalogOwner()
+{
+	Oid nsp = get_namespace_oid("shinjp", false);
+	Oid rel = get_relname_relid("ivm_view", nsp);
+	if (!OidIsValid(rel))
+		elog(ERROR, "shinjp.ivm_view is missing");
+	HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(rel));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", rel);
+	Oid owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+Oid
+RelOwner(Oid relid)
+{
+	HeapTuple tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	Oid owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+char *
+QualifiedRelName(Oid relid)
+{
+	char *name = get_rel_name(relid);
+	if (name == NULL)
+		elog(ERROR, "relation %u does not exist", relid);
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), name);
+}
+
+const char *const kTriggerDdl[5][2] = {
+	{"shinjp_ivm_ins", "AFTER INSERT ON %s REFERENCING NEW TABLE AS __ivm_new"},
+	{"shinjp_ivm_upd", "AFTER UPDATE ON %s REFERENCING OLD TABLE AS __ivm_old NEW TABLE AS __ivm_new"},
+	{"shinjp_ivm_del", "AFTER DELETE ON %s REFERENCING OLD TABLE AS __ivm_old"},
+	{"shinjp_ivm_trunc", "AFTER TRUNCATE ON %s"},
+	{"shinjp_ivm_before", "BEFORE INSERT OR UPDATE OR DELETE ON %s"},
+};
+
+/* Every table whose statements must fire maintenance: the table and, if partitioned, all partitions. */
+List *
+TriggerTables(Oid relid)
+{
+	if (get_rel_relkind(relid) == RELKIND_PARTITIONED_TABLE)
+		return find_all_inheritors(relid, NoLock, NULL);
+	return list_make1_oid(relid);
+}
+
+/* Create the maintenance triggers on relid (and its partitions) unless they exist. */
+void
+EnsureTriggers(Oid relid, bool join_view)
+{
+	ListCell *lc;
+	foreach (lc, TriggerTables(relid)) {
+		Oid t = lfirst_oid(lc);
+		for (int i = 0; i < (join_view ? 5 : 4); i++) {
+			Oid argtypes[2] = {OIDOID, TEXTOID};
+			Datum values[2] = {ObjectIdGetDatum(t), CStringGetTextDatum(kTriggerDdl[i][0])};
+			if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = $1 AND tgname = $2", 2, argtypes,
+			                          values, NULL, true, 1) != SPI_OK_SELECT)
+				elog(ERROR, "SPI failed");
+			if (SPI_processed > 0)
+				continue;
+			char *ddl = psprintf("CREATE TRIGGER %s %s FOR EACH STATEMENT EXECUTE FUNCTION shinjp.%s()", kTriggerDdl[i][0],
+			                     psprintf(kTriggerDdl[i][1], QualifiedRelName(t)), i == 4 ? "ivm_before_trigger" : "ivm_trigger");
+			ExecuteAs(RelOwner(t), ddl, 0, NULL, NULL, SPI_OK_UTILITY);
+		}
+		CacheInvalidateRelcacheByRelid(t);
+	}
+}
+
+/* Drop the triggers of relid (and its partitions) when no incremental view uses it any more. */
+void
+DropTriggersIfUnused(Oid relid)
+{
+	Oid argtypes[1] = {OIDOID};
+	Datum values[1] = {ObjectIdGetDatum(relid)};
+	if (SPI_execute_with_args("SELECT 1 FROM shinjp.ivm_view WHERE $1 = ANY (base_tables::pg_catalog.oid[])", 1, argtypes, values,
+	                          NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "SPI failed");
+	if (SPI_processed > 0)
+		return;
+	ListCell *lc;
+	foreach (lc, TriggerTables(relid)) {
+		Oid t = lfirst_oid(lc);
+		for (int i = 0; i < 5; i++)
+			ExecuteAs(RelOwner(t), psprintf("DROP TRIGGER IF EXISTS %s ON %s", kTriggerDdl[i][0], QualifiedRelName(t)), 0, NULL,
+			          NULL, SPI_OK_UTILITY);
+		CacheInvalidateRelcacheByRelid(t);
+	}
+}
+
+Datum
+TextArray(char **items, int n)
+{
+	Datum *d = (Datum *) palloc(sizeof(Datum) * (n + 1));
+	for (int i = 0; i < n; i++)
+		d[i] = CStringGetTextDatum(items[i]);
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+Oid
+ViewArgument(FunctionCallInfo fcinfo)
+{
+	Oid view = PG_GETARG_OID(0);
+	Oid argtypes[1] = {OIDOID};
+	Datum values[1] = {ObjectIdGetDatum(view)};
+	if (SPI_execute_with_args("SELECT 1 FROM shinjp.ivm_view WHERE view::pg_catalog.oid = $1", 1, argtypes, values, NULL, true, 1) !=
+	    SPI_OK_SELECT)
+		elog(ERROR, "SPI failed");
+	if (SPI_processed == 0)
+		ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE), errmsg("\"%s\" is not an incremental view", get_rel_name(view) ? get_rel_name(view) : "?"),
+		                errhint("Create one with shinjp.ivm_create(name, query); shinjp.ivm_list shows the existing ones.")));
+	if (!SHINJP_OWNERCHECK_CLASS(view, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, get_rel_name(view));
+	return view;
+}
+
+/* ------------------------------------------------------------------------------------------- */
+/* Statistics (per backend)                                                                     */
+
+struct ViewStats {
+	Oid view;
+	int64 statements, delta_rows, groups_changed, groups_deleted, minmax_recomputes, full_refreshes;
+	double total_ms;
+	TimestampTz last;
+};
+
+ViewStats *g_stats = nullptr;
+int g_nstats = 0, g_stats_cap = 0;
+
+ViewStats *
+StatsFor(Oid view)
+{
+	for (int i = 0; i < g_nstats; i++)
+		if (g_stats[i].view == view)
+			return &g_stats[i];
+	if (g_nstats == g_stats_cap) {
+		int cap = g_stats_cap ? g_stats_cap * 2 : 16;
+		ViewStats *n = (ViewStats *) MemoryContextAllocZero(TopMemoryContext, sizeof(ViewStats) * cap);
+		if (g_nstats > 0)
+			memcpy(n, g_stats, sizeof(ViewStats) * g_nstats);
+		if (g_stats)
+			pfree(g_stats);
+		g_stats = n;
+		g_stats_cap = cap;
+	}
+	ViewStats *s = &g_stats[g_nstats++];
+	memset(s, 0, sizeof(*s));
+	s->view = view;
+	return s;
+}
+
+/* ------------------------------------------------------------------------------------------- */
+/* Per-backend cache of views per firing table, with prepared plans                             */
+
+/* One-row deltas feed the upsert directly: no CTE, no sort. */
+char *
+SingleMergedSql(const char *delta, const char *apply)
+{
+	const char *from = strstr(apply, "SELECT * FROM __ivm_delta");
+	const char *conflict = strstr(apply, " ON CONFLICT (");
+	if (from != NULL && conflict != NULL && conflict > from)
+		return psprintf("%.*s%s%s", (int) (from - apply), apply, delta, conflict);
+	const char *upd = strstr(apply, " FROM __ivm_delta AS excluded");
+	if (upd != NULL)
+		return psprintf("%.*s FROM (%s) AS excluded%s", (int) (upd - apply), apply, delta, upd + strlen(" FROM __ivm_delta AS excluded"));
+	return NULL;
+}
+
+/* One statement: the delta as a CTE named like the ephemeral relation the apply step reads. */
+char *
+MergedSql(const char *delta, const char *apply)
+{
+	return psprintf("WITH __ivm_delta AS (%s) %s", delta, apply);
+}
+
+enum { EV_INS, EV_DEL, EV_UPD, EV_INS1, EV_DEL1, EV_UPD1, EV_N };
+
+struct CachedView {
+	Oid view;
+	Oid owner;
+	bool keyed;
+	char *view_name; /* qualified */
+	char *delta_sql[EV_N];
+	char *apply_sql;
+	char *recompute_sql; /* NULL without min/max */
+	char *full_sql;
+	int base_index; /* 1-based position of the firing table's base table in the view's base_tables */
+	int nbase;
+	Oid *bases;
+	SPIPlanPtr delta_plan[EV_N];
+	SPIPlanPtr recompute_plan, delete_plan;
+};
+
+struct CachedTable {
+	Oid relid;
+	int nviews;
+	CachedView *views;
+	CachedTable *next;
+};
+
+MemoryContext g_cache_cxt = nullptr;
+CachedTable *g_cache = nullptr;
+bool g_cache_stale = false;
+bool g_callback_registered = false;
+int g_depth = 0;
+
+void
+RelcacheCallback(Datum, Oid relid)
+{
+	if (g_cache == nullptr)
+		return;
+	if (!OidIsValid(relid)) {
+		g_cache_stale = true;
+		return;
+	}
+	for (CachedTable *t = g_cache; t; t = t->next) {
+		if (t->relid == relid) {
+			g_cache_stale = true;
+			return;
+		}
+		for (int i = 0; i < t->nviews; i++)
+			if (t->views[i].view == relid) {
+				g_cache_stale = true;
+				return;
+			}
+	}
+}
+
+void
+ResetCache()
+{
+	for (CachedTable *t = g_cache; t; t = t->next)
+		for (int i = 0; i < t->nviews; i++) {
+			CachedView *v = &t->views[i];
+			for (int e = 0; e < EV_N; e++)
+				if (v->delta_plan[e])
+					SPI_freeplan(v->delta_plan[e]);
+			if (v->recompute_plan)
+				SPI_freeplan(v->recompute_plan);
+			if (v->delete_plan)
+				SPI_freeplan(v->delete_plan);
+		}
+	g_cache = nullptr;
+	if (g_cache_cxt)
+		MemoryContextReset(g_cache_cxt);
+	g_cache_stale = false;
+}
+
+char *
+CacheString(HeapTuple tup, TupleDesc desc, int col)
+{
+	char *s = SPI_getvalue(tup, desc, col);
+	return s ? MemoryContextStrdup(g_cache_cxt, s) : NULL;
+}
+
+/* Views maintained from statements on relid (directly or as a partition of a base table). */
+CachedTable *
+LookupTable(Oid relid)
+{
+	if (!g_callback_registered) {
+		CacheRegisterRelcacheCallback(RelcacheCallback, (Datum) 0);
+		g_callback_registered = true;
+	}
+	if (g_cache_cxt == nullptr)
+		g_cache_cxt = AllocSetContextCreate(TopMemoryContext, "shinjp ivm cache", ALLOCSET_DEFAULT_SIZES);
+	if (g_cache_stale && g_depth == 1)
+		ResetCache();
+	for (CachedTable *t = g_cache; t; t = t->next)
+		if (t->relid == relid)
+			return t;
+
+	List *ids = list_make1_oid(relid);
+	if (get_rel_relispartition(relid))
+		ids = list_concat(ids, get_partition_ancestors(relid));
+	int n = list_length(ids);
+	Datum *d = (Datum *) palloc(sizeof(Datum) * n);
+	ListCell *lc;
+	int i = 0;
+	foreach (lc, ids)
+		d[i++] = ObjectIdGetDatum(lfirst_oid(lc));
+	Oid argtypes[1] = {OIDARRAYOID};
+	Datum values[1] = {PointerGetDatum(construct_array(d, n, OIDOID, sizeof(Oid), true, TYPALIGN_INT))};
+	int rc = SPI_execute_with_args(
+		"SELECT v.view::pg_catalog.oid, c.relowner, v.kind <> 'global', "
+		"pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(c.relname), "
+		"v.ins_sql[b.i], v.del_sql[b.i], v.upd_sql[b.i], v.apply_sql, v.recompute_sql, v.full_sql, b.i::pg_catalog.int4, "
+		"v.base_tables::pg_catalog.oid[], v.ins1_sql, v.del1_sql, v.upd1_sql "
+		"FROM shinjp.ivm_view v JOIN pg_catalog.pg_class c ON c.oid = v.view::pg_catalog.oid "
+		"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+		"CROSS JOIN LATERAL pg_catalog.unnest(v.base_tables::pg_catalog.oid[]) WITH ORDINALITY AS b(t, i) "
+		"WHERE b.t OPERATOR(pg_catalog.=) ANY ($1) ORDER BY 1",
+		1, argtypes, values, NULL, true, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI failed loading incremental views");
+
+	MemoryContext old = MemoryContextSwitchTo(g_cache_cxt);
+	CachedTable *t = (CachedTable *) palloc0(sizeof(CachedTable));
+	t->relid = relid;
+	t->nviews = (int) SPI_processed;
+	t->views = (CachedView *) palloc0(sizeof(CachedView) * (t->nviews + 1));
+	MemoryContextSwitchTo(old);
+	for (i = 0; i < t->nviews; i++) {
+		HeapTuple tup = SPI_tuptable->vals[i];
+		TupleDesc desc = SPI_tuptable->tupdesc;
+		CachedView *v = &t->views[i];
+		bool isnull;
+		v->view = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
+		v->owner = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
+		v->keyed = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
+		v->view_name = CacheString(tup, desc, 4);
+		v->apply_sql = CacheString(tup, desc, 8);
+		for (int e = 0; e < EV_N; e++) {
+			char *d = SPI_getvalue(tup, desc, e <= EV_UPD ? 5 + e : 13 + (e - EV_INS1));
+			char *m = d == NULL ? NULL : e >= EV_INS1 ? SingleMergedSql(d, v->apply_sql) : MergedSql(d, v->apply_sql);
+			v->delta_sql[e] = m ? MemoryContextStrdup(g_cache_cxt, m) : NULL;
+		}
+		v->recompute_sql = CacheString(tup, desc, 9);
+		v->full_sql = CacheString(tup, desc, 10);
+		v->base_index = DatumGetInt32(SPI_getbinval(tup, desc, 11, &isnull));
+		ArrayType *arr = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 12, &isnull));
+		Datum *elems;
+		deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &elems, NULL, &v->nbase);
+		v->bases = (Oid *) MemoryContextAlloc(g_cache_cxt, sizeof(Oid) * (v->nbase + 1));
+		for (int k = 0; k < v->nbase; k++)
+			v->bases[k] = DatumGetObjectId(elems[k]);
+	}
+	t->next = g_cache;
+	g_cache = t;
+	return t;
+}
+
+SPIPlanPtr
+Prepare(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*slot == NULL) {
+		/* generic plans: a ctid array parameter must not trigger re-planning on every call */
+		SPIPlanPtr p = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_GENERIC_PLAN);
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed (%s) for: %s", SPI_result_code_string(SPI_result), sql);
+		if (SPI_keepplan(p) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		*slot = p;
+	}
+	return *slot;
+}
+
+void
+RegisterEnr(const char *name, Oid reliddesc, TupleDesc tupdesc, Tuplestorestate *store)
+{
+	EphemeralNamedRelation enr = (EphemeralNamedRelation) palloc0(sizeof(EphemeralNamedRelationData));
+	enr->md.name = pstrdup(name);
+	enr->md.reliddesc = reliddesc;
+	enr->md.tupdesc = tupdesc;
+	enr->md.enrtype = ENR_NAMED_TUPLESTORE;
+	enr->md.enrtuples = tuplestore_tuple_count(store);
+	enr->reldata = store;
+	SPI_unregister_relation(name); /* a previous view's, in the same trigger call */
+	if (SPI_register_relation(enr) != SPI_OK_REL_REGISTER)
+		elog(ERROR, "could not register ephemeral relation %s", name);
+}
+
+/* Full recompute of one view (TRUNCATE of a base table, ivm_refresh). Returns rows. */
+uint64
+Recompute(const char *view_name, const char *full_sql)
+{
+	if (SPI_execute(psprintf("TRUNCATE %s", view_name), false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "SPI failed truncating %s", view_name);
+	if (SPI_execute(psprintf("INSERT INTO %s %s", view_name, full_sql), false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "SPI failed refreshing %s", view_name);
+	return SPI_processed;
+}
+
+/*
+ * Join views: writers of different base tables must not compute their deltas against each other's
+ * uncommitted rows (the insert-insert case pg_ivm needs its exclusive view lock for).  For each pair
+ * of base tables (i < j) there is one lock object; a writer of table i takes it in ROW EXCLUSIVE
+ * mode, a writer of j in SHARE mode.  Writers of the same table share every lock (the common case of
+ * many clients inserting reviews runs in parallel); writers of two different tables of one view
+ * serialise, and the second computes its delta with a snapshot taken after the first committed.
+ * Under REPEATABLE READ or SERIALIZABLE that snapshot is older, so waiting is a serialization failure.
+ */
+void
+LockJoinPeers(Oid view, int m, int nbase)
+{
+	for (int j = 1; j <= nbase; j++) {
+		if (j == m)
+			continue;
+		int lo = m < j ? m : j, hi = m < j ? j : m;
+		uint16 sub = (uint16) (lo * 64 + hi);
+		LOCKMODE mode = m == lo ? RowExclusiveLock : ShareLock;
+		if (ConditionalLockDatabaseObject(RelationRelationId, view, sub, mode))
+			continue;
+		if (IsolationUsesXactSnapshot())
+			ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+			                errmsg("could not serialize access due to concurrent writes to another base table of incremental view \"%s\"",
+			                       get_rel_name(view)),
+			                errhint("Retry the transaction.")));
+		LockDatabaseObject(RelationRelationId, view, sub, mode);
+	}
+}
+
+/* Apply one statement's transition tables to one view. */
+void
+MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
+{
+	int rc;
+	if (adhoc_delta_sql != NULL)
+		rc = SPI_execute(MergedSql(adhoc_delta_sql, v->apply_sql), false, 0);
+	else
+		rc = SPI_execute_plan(Prepare(&v->delta_plan[ev], v->delta_sql[ev], 0, NULL), NULL, NULL, false, 0);
+	if (rc != SPI_OK_INSERT_RETURNING && rc != SPI_OK_UPDATE_RETURNING)
+		elog(ERROR, "SPI failed applying the delta to %s", v->view_name);
+	uint64 n = SPI_processed;
+	SPITupleTable *tt = SPI_tuptable;
+	st->groups_changed += (int64) n;
+	if (!v->keyed && n != 1)
+		ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("incremental view %s lost its single row", v->view_name),
+		                errhint("Run shinjp.ivm_refresh on the view.")));
+	Datum *dead = NULL, *redo = NULL;
+	int ndead = 0, nredo = 0;
+	for (uint64 i = 0; i < n; i++) {
+		bool isnull, flagnull;
+		int64 count = DatumGetInt64(SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &isnull));
+		bool flag = DatumGetBool(SPI_getbinval(tt->vals[i], tt->tupdesc, 3, &flagnull));
+		if (count < 0 || isnull)
+			ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("incremental view %s is out of step with its base tables", v->view_name),
+			                errdetail("A group's row count became negative."), errhint("Run shinjp.ivm_refresh on the view.")));
+		Datum tid = SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &isnull);
+		if (count == 0 && v->keyed) {
+			if (dead == NULL)
+				dead = (Datum *) palloc(sizeof(Datum) * n);
+			dead[ndead++] = tid;
+		} else if (flag && !flagnull) {
+			if (redo == NULL)
+				redo = (Datum *) palloc(sizeof(Datum) * n);
+			redo[nredo++] = tid;
+		}
+	}
+	Oid argtypes[1] = {TIDARRAYOID};
+	if (ndead > 0) {
+		Datum values[1] = {PointerGetDatum(construct_array(dead, ndead, TIDOID, sizeof(ItemPointerData), false, TYPALIGN_SHORT))};
+		SPIPlanPtr del = Prepare(&v->delete_plan, psprintf("DELETE FROM %s WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)", v->view_name), 1, argtypes);
+		if (SPI_execute_plan(del, values, NULL, false, 0) != SPI_OK_DELETE)
+			elog(ERROR, "SPI failed deleting empty groups of %s", v->view_name);
+		st->groups_deleted += ndead;
+	}
+	if (nredo > 0 && v->recompute_sql != NULL) {
+		Datum values[1] = {PointerGetDatum(construct_array(redo, nredo, TIDOID, sizeof(ItemPointerData), false, TYPALIGN_SHORT))};
+		SPIPlanPtr re = Prepare(&v->recompute_plan, v->recompute_sql, 1, argtypes);
+		if (SPI_execute_plan(re, values, NULL, false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "SPI failed recomputing min/max of %s", v->view_name);
+		st->minmax_recomputes += nredo;
+	}
+}
+
+
+/* ------------------------------------------------------------------------------------------- */
+/* Statements that change several base tables of one join view at once                        */
+/*
+ * A data-modifying CTE (or a trigger writing another table) can change two base tables of a join
+ * view in one statement; their AFTER triggers then fire one by one after both tables changed.
+ * BEFORE STATEMENT triggers (on base tables of join views only) record which tables have a
+ * statement in progress; an AFTER trigger that sees another base table of the same view still in
+ * progress keeps its transition tables (valid until the query's last AFTER trigger) and the last
+ * one applies the delta rule: term i joins delta i with the tables of earlier terms in their new
+ * state and those of later terms in their old state (current EXCEPT ALL new rows UNION ALL old).
+ */
+struct BeforeMark {
+	Oid relid;
+	SubTransactionId subid;
+	BeforeMark *next;
+};
+
+struct PendingDelta {
+	Oid view;
+	Oid relid; /* firing table */
+	int base_index;
+	int ev;
+	Tuplestorestate *newt, *oldt;
+	SubTransactionId subid;
+	PendingDelta *next;
+};
+
+BeforeMark *g_marks = nullptr;
+PendingDelta *g_pending = nullptr;
+bool g_xact_callbacks = false;
+
+void
+XactCallback(XactEvent event, void *)
+{
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_COMMIT ||
+	    event == XACT_EVENT_PARALLEL_ABORT || event == XACT_EVENT_PREPARE) {
+		g_marks = nullptr; /* memory lives in TopTransactionContext */
+		g_pending = nullptr;
+		g_depth = 0;
+	}
+}
+
+void
+SubXactCallback(SubXactEvent event, SubTransactionId my, SubTransactionId, void *)
+{
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+	BeforeMark **m = &g_marks;
+	while (*m) {
+		if ((*m)->subid >= my)
+			*m = (*m)->next;
+		else
+			m = &(*m)->next;
+	}
+	PendingDelta **p = &g_pending;
+	while (*p) {
+		if ((*p)->subid >= my)
+			*p = (*p)->next;
+		else
+			p = &(*p)->next;
+	}
+}
+
+void
+EnsureXactCallbacks()
+{
+	if (!g_xact_callbacks) {
+		RegisterXactCallback(XactCallback, NULL);
+		RegisterSubXactCallback(SubXactCallback, NULL);
+		g_xact_callbacks = true;
+	}
+}
+
+/* Remove one BEFORE mark of relid (the AFTER trigger of its statement is running). */
+void
+PopMark(Oid relid)
+{
+	for (BeforeMark **m = &g_marks; *m; m = &(*m)->next)
+		if ((*m)->relid == relid) {
+			*m = (*m)->next;
+			return;
+		}
+}
+
+/* Is relid base table `base` or one of its partitions? */
+bool
+IsOrPartitionOf(Oid relid, Oid base)
+{
+	if (relid == base)
+		return true;
+	if (!get_rel_relispartition(relid))
+		return false;
+	List *anc = get_partition_ancestors(relid);
+	return list_member_oid(anc, base);
+}
+
+/* Does another base table of v have a statement in progress? */
+bool
+OtherBasePending(CachedView *v)
+{
+	for (BeforeMark *m = g_marks; m; m = m->next)
+		for (int j = 0; j < v->nbase; j++)
+			if (j + 1 != v->base_index && IsOrPartitionOf(m->relid, v->bases[j]))
+				return true;
+	return false;
+}
+
+bool
+HasPending(Oid view)
+{
+	for (PendingDelta *p = g_pending; p; p = p->next)
+		if (p->view == view)
+			return true;
+	return false;
+}
+
+void
+Defer(CachedView *v, Oid relid, int ev, Tuplestorestate *newt, Tuplestorestate *oldt)
+{
+	PendingDelta *p = (PendingDelta *) MemoryContextAllocZero(TopTransactionContext, sizeof(PendingDelta));
+	p->view = v->view;
+	p->relid = relid;
+	p->base_index = v->base_index;
+	p->ev = ev;
+	p->newt = newt;
+	p->oldt = oldt;
+	p->subid = GetCurrentSubTransactionId();
+	/* append: terms are applied in the order the statements' triggers fired */
+	PendingDelta **tail = &g_pending;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = p;
+}
+
+char *
+ReplaceAll(const char *s, const char *from, const char *to)
+{
+	StringInfoData buf;
+	initStringInfo(&buf);
+	size_t n = strlen(from);
+	const char *p;
+	while ((p = strstr(s, from)) != NULL) {
+		appendBinaryStringInfo(&buf, s, (int) (p - s));
+		appendStringInfoString(&buf, to);
+		s = p + n;
+	}
+	appendStringInfoString(&buf, s);
+	return buf.data;
+}
+
+/* Apply the deferred deltas of v plus the current one, term by term. */
+void
+ApplyPending(CachedView *v, Oid relid, int ev, Tuplestorestate *newt, Tuplestorestate *oldt, ViewStats *st)
+{
+	Defer(v, relid, ev, newt, oldt);
+	int k = 0;
+	for (PendingDelta *p = g_pending; p; p = p->next)
+		if (p->view == v->view)
+			k++;
+	PendingDelta **terms = (PendingDelta **) palloc(sizeof(PendingDelta *) * k);
+	k = 0;
+	for (PendingDelta **p = &g_pending; *p;) {
+		if ((*p)->view == v->view) {
+			terms[k++] = *p;
+			*p = (*p)->next;
+		} else
+			p = &(*p)->next;
+	}
+	Oid argtypes[1] = {OIDOID};
+	Datum values[1] = {ObjectIdGetDatum(v->view)};
+	if (SPI_execute_with_args("SELECT ins_sql, del_sql, upd_sql, base_text FROM shinjp.ivm_view WHERE view::pg_catalog.oid = $1", 1,
+	                          argtypes, values, NULL, true, 1) != SPI_OK_SELECT ||
+	    SPI_processed != 1)
+		elog(ERROR, "incremental view %s vanished from the catalog", v->view_name);
+	Datum *sqls[4];
+	int nsql;
+	for (int c = 0; c < 4; c++) {
+		bool isnull;
+		ArrayType *arr = DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, c + 1, &isnull));
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &sqls[c], NULL, &nsql);
+	}
+	for (int l = 0; l < k; l++) {
+		if (terms[l]->newt)
+			RegisterEnr(psprintf("__ivm_new_%d", l), terms[l]->relid, NULL, terms[l]->newt);
+		if (terms[l]->oldt)
+			RegisterEnr(psprintf("__ivm_old_%d", l), terms[l]->relid, NULL, terms[l]->oldt);
+	}
+	for (int i = 0; i < k; i++) {
+		int b = terms[i]->base_index - 1;
+		int col = terms[i]->ev == EV_INS ? 0 : terms[i]->ev == EV_DEL ? 1 : 2;
+		char *sql = TextDatumGetCString(sqls[col][b]);
+		for (int j = 0; j < nsql && j < v->nbase; j++) {
+			if (j == b)
+				continue;
+			StringInfoData news, olds;
+			initStringInfo(&news);
+			initStringInfo(&olds);
+			for (int l = i + 1; l < k; l++) {
+				if (terms[l]->base_index - 1 != j)
+					continue;
+				if (terms[l]->newt)
+					appendStringInfo(&news, "%sSELECT * FROM __ivm_new_%d", news.len ? " UNION ALL " : "", l);
+				if (terms[l]->oldt)
+					appendStringInfo(&olds, " UNION ALL SELECT * FROM __ivm_old_%d", l);
+			}
+			if (news.len == 0 && olds.len == 0)
+				continue;
+			char *btext = TextDatumGetCString(sqls[3][j]);
+			char *alias = strrchr(btext, ' ');
+			char *table = pnstrdup(btext, alias - btext);
+			char *old_state = news.len > 0 ? psprintf("(SELECT * FROM %s EXCEPT ALL SELECT * FROM (%s) __ivm_n%s)%s", table, news.data, olds.data, alias)
+			                                : psprintf("(SELECT * FROM %s%s)%s", table, olds.data, alias);
+			sql = ReplaceAll(sql, btext, old_state);
+		}
+		SPI_unregister_relation("__ivm_new");
+		SPI_unregister_relation("__ivm_old");
+		if (terms[i]->newt)
+			RegisterEnr("__ivm_new", terms[i]->relid, NULL, terms[i]->newt);
+		if (terms[i]->oldt)
+			RegisterEnr("__ivm_old", terms[i]->relid, NULL, terms[i]->oldt);
+		LockJoinPeers(v->view, terms[i]->base_index, v->nbase);
+		MaintainView(v, terms[i]->ev, st, sql);
+	}
+}
+
+}  // namespace
+
+/* ------------------------------------------------------------------------------------------- */
+/* Entry points                                                                                 */
+
+/* shinjp.ivm_create(name text, query text) RETURNS regclass */
+SHINJP_FUNCTION(shinjp_ivm_create)
+{
+	char *query = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	ViewDef def;
+	memset(&def, 0, sizeof(def));
+	AnalyzeView(query, &def);
+
+	/* The caller must be allowed to put triggers on every base table. */
+	for (int b = 0; b < def.nbase; b++)
+		if (pg_class_aclcheck(def.base_relids[b], GetUserId(), ACL_TRIGGER) != ACLCHECK_OK)
+			ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			                errmsg("permission denied to maintain a view over table \"%s\"", get_rel_name(def.base_relids[b])),
+			                errhint("Incremental views put triggers on their base tables: you need the TRIGGER privilege on each (or to own it).")));
+
+	RangeVar *rv = makeRangeVarFromNameList(textToQualifiedNameList(PG_GETARG_TEXT_PP(0)));
+	if (rv->catalogname != NULL)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("view name must not include a database name")));
+	Oid nsp = RangeVarGetCreationNamespace(rv);
+	char *target = quote_qualified_identifier(get_namespace_name(nsp), rv->relname);
+
+	char *full = FullSql(&def);
+	/* free space on each page keeps the per-statement group updates HOT (no index insert) */
+	if (SPI_execute(psprintf("CREATE TABLE %s WITH (fillfactor = 75) AS %s WITH NO DATA", target, full), false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "SPI failed creating %s", target);
+	Oid view = get_relname_relid(rv->relname, nsp);
+	if (!OidIsValid(view))
+		elog(ERROR, "created table %s not found", target);
+	if (def.nkeys > 0) {
+		StringInfoData keys;
+		initStringInfo(&keys);
+		for (int c = 0; c < def.ncols; c++)
+			if (def.key_of_col[c] > 0)
+				appendStringInfo(&keys, "%s%s", keys.len > 0 ? ", " : "", Q(def.colnames[c]));
+		char *idx = psprintf("%s_ivm_key", rv->relname);
+		if (SPI_execute(psprintf("CREATE UNIQUE INDEX %s ON %s (%s) NULLS NOT DISTINCT", Q(idx), target, keys.data), false, 0) !=
+		    SPI_OK_UTILITY)
+			elog(ERROR, "SPI failed creating the key index of %s", target);
+	}
+
+	char **ins = (char **) palloc(sizeof(char *) * def.nbase);
+	char **del = (char **) palloc(sizeof(char *) * def.nbase);
+	char **upd = (char **) palloc(sizeof(char *) * def.nbase);
+	for (int b = 0; b < def.nbase; b++) {
+		ins[b] = DeltaSql(&def, b, true, false);
+		del[b] = DeltaSql(&def, b, false, true);
+		upd[b] = DeltaSql(&def, b, true, true);
+	}
+	char *apply = ApplySql(&def, target);
+	bool single = def.nbase == 1;
+	for (int j = 0; j < def.naggs; j++)
+		if (def.aggs[j].kind == AGG_MERGE)
+			single = false;
+	char *ins1 = single ? SingleRowDeltaSql(&def, 1) : NULL;
+	char *del1 = single ? SingleRowDeltaSql(&def, -1) : NULL;
+	bool keys_notnull = def.nkeys > 0;
+	for (int k = 1; k <= def.nkeys; k++)
+		if (def.key_nullable[k])
+			keys_notnull = false;
+	char *upd1 = single && keys_notnull ? SingleRowUpdateSql(&def) : NULL;
+	char *lock = def.has_minmax ? RecomputeSql(&def, target) : NULL;
+	char *verify = VerifySql(&def, target, full);
+	char **keycols = (char **) palloc(sizeof(char *) * (def.nkeys + 1));
+	int nk = 0;
+	for (int c = 0; c < def.ncols; c++)
+		if (def.key_of_col[c] > 0)
+			keycols[nk++] = def.colnames[c];
+	Datum *bases = (Datum *) palloc(sizeof(Datum) * def.nbase);
+	for (int b = 0; b < def.nbase; b++)
+		bases[b] = ObjectIdGetDatum(def.base_relids[b]);
+
+	Oid argtypes[16] = {OIDOID, TEXTOID, TEXTOID, OIDARRAYOID, TEXTARRAYOID, TEXTOID,
+	                    TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum values[16] = {ObjectIdGetDatum(view),
+	                    CStringGetTextDatum(def.query_sql),
+	                    CStringGetTextDatum(def.kind),
+	                    PointerGetDatum(construct_array(bases, def.nbase, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
+	                    TextArray(keycols, nk),
+	                    CStringGetTextDatum(full),
+	                    TextArray(ins, def.nbase),
+	                    TextArray(del, def.nbase),
+	                    TextArray(upd, def.nbase),
+	                    CStringGetTextDatum(apply),
+	                    lock ? CStringGetTextDatum(lock) : (Datum) 0,
+	                    CStringGetTextDatum(verify),
+	                    TextArray(def.base_text, def.nbase),
+	                    ins1 ? CStringGetTextDatum(ins1) : (Datum) 0,
+	                    del1 ? CStringGetTextDatum(del1) : (Datum) 0,
+	                    upd1 ? CStringGetTextDatum(upd1) : (Datum) 0};
+	char nulls[17] = "                ";
+	if (upd1 == NULL)
+		nulls[15] = 'n';
+	if (lock == NULL)
+		nulls[10] = 'n';
+	if (ins1 == NULL)
+		nulls[13] = nulls[14] = 'n';
+	Oid save_user;
+	int save_sec;
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(CatalogOwner(), save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	int rc = SPI_execute_with_args("INSERT INTO shinjp.ivm_view (view, query, kind, base_tables, key_columns, full_sql, ins_sql, "
+	                               "del_sql, upd_sql, apply_sql, recompute_sql, verify_sql, base_text, ins1_sql, del1_sql, upd1_sql) "
+	                               "VALUES ($1, $2, $3, $4::pg_catalog.regclass[], $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+	                               16, argtypes, values, nulls, false, 0);
+	SetUserIdAndSecContext(save_user, save_sec);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "SPI failed registering %s", target);
+
+	/* Triggers first (they lock out writers until commit), then the initial contents. */
+	for (int b = 0; b < def.nbase; b++)
+		EnsureTriggers(def.base_relids[b], def.nbase > 1);
+	CacheInvalidateRelcacheByRelid(view);
+	CommandCounterIncrement();
+	if (SPI_execute(psprintf("INSERT INTO %s %s", target, full), false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "SPI failed populating %s", target);
+	SPI_finish();
+	PG_RETURN_OID(view);
+}
+
+/* shinjp.ivm_drop(view regclass) */
+SHINJP_FUNCTION(shinjp_ivm_drop)
+{
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	Oid view = ViewArgument(fcinfo);
+	Oid argtypes[1] = {OIDOID};
+	Datum values[1] = {ObjectIdGetDatum(view)};
+	if (SPI_execute_with_args("SELECT base_tables::pg_catalog.oid[] FROM shinjp.ivm_view WHERE view::pg_catalog.oid = $1", 1,
+	                          argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "SPI failed");
+	bool isnull;
+	ArrayType *arr = DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	Datum *bases;
+	int nbase;
+	deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &bases, NULL, &nbase);
+	char *name = QualifiedRelName(view);
+	ExecuteAs(CatalogOwner(), "DELETE FROM shinjp.ivm_view WHERE view::pg_catalog.oid = $1", 1, argtypes, values, SPI_OK_DELETE);
+	if (SPI_execute(psprintf("DROP TABLE %s", name), false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "SPI failed dropping %s", name);
+	for (int b = 0; b < nbase; b++)
+		if (get_rel_name(DatumGetObjectId(bases[b])) != NULL)
+			DropTriggersIfUnused(DatumGetObjectId(bases[b]));
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/* shinjp.ivm_refresh(view regclass) RETURNS bigint */
+SHINJP_FUNCTION(shinjp_ivm_refresh)
+{
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("shinjp.ivm_refresh must run at READ COMMITTED isolation"),
+		                errhint("A transaction snapshot taken before the base tables were locked could miss committed rows.")));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	Oid view = ViewArgument(fcinfo);
+	Oid argtypes[1] = {OIDOID};
+	Datum values[1] = {ObjectIdGetDatum(view)};
+	if (SPI_execute_with_args("SELECT base_tables::pg_catalog.oid[], full_sql FROM shinjp.ivm_view WHERE view::pg_catalog.oid = $1",
+	                          1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "SPI failed");
+	bool isnull;
+	ArrayType *arr = DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	char *full = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	Datum *bases;
+	int nbase;
+	deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &bases, NULL, &nbase);
+	/* Writers wait until we commit; the next statement's snapshot sees everything they committed. */
+	for (int b = 0; b < nbase; b++)
+		LockRelationOid(DatumGetObjectId(bases[b]), ShareLock);
+	Oid save_user;
+	int save_sec;
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(RelOwner(view), save_sec | SECURITY_RESTRICTED_OPERATION);
+	int nest = NewGUCNestLevel();
+	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	instr_time start, end;
+	INSTR_TIME_SET_CURRENT(start);
+	uint64 rows = Recompute(QualifiedRelName(view), full);
+	INSTR_TIME_SET_CURRENT(end);
+	INSTR_TIME_SUBTRACT(end, start);
+	AtEOXact_GUC(true, nest);
+	SetUserIdAndSecContext(save_user, save_sec);
+	ViewStats *st = StatsFor(view);
+	st->full_refreshes++;
+	st->total_ms += INSTR_TIME_GET_MILLISEC(end);
+	st->last = GetCurrentTimestamp();
+	SPI_finish();
+	PG_RETURN_INT64((int64) rows);
+}
+
+/* The statement-level AFTER trigger on base tables (and their partitions). */
+SHINJP_FUNCTION(shinjp_ivm_trigger)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED), errmsg("shinjp.ivm_trigger() must be called as a trigger")));
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	if (!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) || !TRIGGER_FIRED_AFTER(td->tg_event))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+		                errmsg("shinjp.ivm_trigger() must fire AFTER ... FOR EACH STATEMENT")));
+	int ev;
+	bool truncate = false;
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ev = EV_INS;
+	else if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		ev = EV_DEL;
+	else if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		ev = EV_UPD;
+	else {
+		ev = EV_INS;
+		truncate = true;
+	}
+	Tuplestorestate *newt = td->tg_newtable, *oldt = td->tg_oldtable;
+	Oid relid = RelationGetRelid(td->tg_relation);
+	if (g_marks != nullptr)
+		PopMark(relid);
+	if (!truncate) {
+		if ((ev != EV_DEL && newt == NULL) || (ev != EV_INS && oldt == NULL))
+			ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+			                errmsg("shinjp.ivm_trigger() needs transition tables"), errhint("Create incremental views with shinjp.ivm_create.")));
+		int64 n = (newt ? tuplestore_tuple_count(newt) : 0) + (oldt ? tuplestore_tuple_count(oldt) : 0);
+		if (n == 0 && g_pending == nullptr)
+			return PointerGetDatum(NULL);
+	}
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	g_depth++;
+	CachedTable *t = LookupTable(relid);
+	if (t->nviews == 0) {
+		g_depth--;
+		SPI_finish();
+		return PointerGetDatum(NULL);
+	}
+	if (!truncate) {
+		if (newt)
+			RegisterEnr("__ivm_new", relid, NULL, newt);
+		if (oldt)
+			RegisterEnr("__ivm_old", relid, NULL, oldt);
+	}
+	Oid save_user;
+	int save_sec;
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	int nest = NewGUCNestLevel();
+	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	for (int i = 0; i < t->nviews; i++) {
+		CachedView *v = &t->views[i];
+		if (!truncate && v->nbase > 1 && OtherBasePending(v)) {
+			Defer(v, relid, ev, newt, oldt);
+			continue;
+		}
+		instr_time start, end;
+		INSTR_TIME_SET_CURRENT(start);
+		SetUserIdAndSecContext(v->owner, save_sec | SECURITY_RESTRICTED_OPERATION);
+		ViewStats *st = StatsFor(v->view);
+		if (truncate) {
+			Recompute(v->view_name, v->full_sql);
+			st->full_refreshes++;
+		} else if (v->nbase > 1 && HasPending(v->view))
+			ApplyPending(v, relid, ev, newt, oldt, st);
+		else {
+			if (v->nbase > 1)
+				LockJoinPeers(v->view, v->base_index, v->nbase);
+			int e = ev;
+			if (ev == EV_INS && v->delta_sql[EV_INS1] && tuplestore_tuple_count(newt) == 1)
+				e = EV_INS1;
+			else if (ev == EV_DEL && v->delta_sql[EV_DEL1] && tuplestore_tuple_count(oldt) == 1)
+				e = EV_DEL1;
+			else if (ev == EV_UPD && v->delta_sql[EV_UPD1] && tuplestore_tuple_count(oldt) == 1 && tuplestore_tuple_count(newt) == 1)
+				e = EV_UPD1;
+			MaintainView(v, e, st, NULL);
+		}
+		if (!truncate)
+			st->delta_rows += (newt ? tuplestore_tuple_count(newt) : 0) + (oldt ? tuplestore_tuple_count(oldt) : 0);
+		SetUserIdAndSecContext(save_user, save_sec);
+		INSTR_TIME_SET_CURRENT(end);
+		INSTR_TIME_SUBTRACT(end, start);
+		st->statements++;
+		st->total_ms += INSTR_TIME_GET_MILLISEC(end);
+		st->last = GetCurrentTimestamp();
+	}
+	AtEOXact_GUC(true, nest);
+	g_depth--;
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}
+
+/* The statement-level BEFORE trigger on base tables of join views: a statement is in progress. */
+SHINJP_FUNCTION(shinjp_ivm_before_trigger)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED), errmsg("shinjp.ivm_before_trigger() must be called as a trigger")));
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	if (!TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) || !TRIGGER_FIRED_BEFORE(td->tg_event))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+		                errmsg("shinjp.ivm_before_trigger() must fire BEFORE ... FOR EACH STATEMENT")));
+	EnsureXactCallbacks();
+	BeforeMark *m = (BeforeMark *) MemoryContextAllocZero(TopTransactionContext, sizeof(BeforeMark));
+	m->relid = RelationGetRelid(td->tg_relation);
+	m->subid = GetCurrentSubTransactionId();
+	m->next = g_marks;
+	g_marks = m;
+	return PointerGetDatum(NULL);
+}
+
+/* shinjp.ivm_backend_stats(): this session's maintenance counters per view. */
+SHINJP_FUNCTION(shinjp_ivm_backend_stats)
+{
+	InitMaterializedSRF(fcinfo, 0);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	for (int i = 0; i < g_nstats; i++) {
+		ViewStats *s = &g_stats[i];
+		if (get_rel_name(s->view) == NULL)
+			continue;
+		Datum values[9] = {ObjectIdGetDatum(s->view),         Int64GetDatum(s->statements),     Int64GetDatum(s->delta_rows),
+		                   Int64GetDatum(s->groups_changed),  Int64GetDatum(s->groups_deleted), Int64GetDatum(s->minmax_recomputes),
+		                   Int64GetDatum(s->full_refreshes), Float8GetDatum(s->total_ms),      TimestampTzGetDatum(s->last)};
+		bool nulls[9] = {false, false, false, false, false, false, false, false, s->last == 0};
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
