@@ -25,6 +25,8 @@ for name in $names; do
 	status+=("| $name | $s | $(( $(date +%s) - start )) s |")
 done
 
+bash test/bench/charts.sh
+
 pgv=$(/usr/lib/postgresql/${PGVERSION:-15}/bin/postgres --version)
 icu=$(pkg-config --modversion icu-uc 2>/dev/null)
 cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
