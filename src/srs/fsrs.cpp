@@ -58,7 +58,9 @@ Round(double x)
 		 * an even integer goes up instead, as Math.round does.  Keeps +0.
 		 */
 		double r = (x + 4503599627370496.0) - 4503599627370496.0;
-		return r + static_cast<double>(x - r == 0.5);
+		if (__builtin_expect(x - r == 0.5, 0)) /* rare: a branch is cheaper than a conversion */
+			r += 1;
+		return r;
 	}
 	/*
 	 * Math.round: the integer closest to x, ties toward +∞, keeping the sign of zero (floor(x + 0.5)
@@ -930,7 +932,7 @@ Review(const Params &p, const Card &card, int rating, Timestamp now)
 	return result;
 }
 
-void
+__attribute__((flatten)) void
 Preview(const Params &p, const Card &card, Timestamp now, Card out[4])
 {
 	Step step(p, card, now);
