@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <cinttypes>
+#include <cfloat>
 #include <cstdarg>
 #include <cmath>
 #include <cstdio>
@@ -50,6 +51,7 @@ namespace js {
 double
 Round(double x)
 {
+#if FLT_EVAL_METHOD == 0 /* doubles evaluated as doubles (SSE2), not in x87 extended precision */
 	if (x >= 0 && x < 4503599627370496.0) {
 		/*
 		 * The hot case (the scheduler rounds positive values): adding and subtracting 2^52 rounds to the
@@ -62,9 +64,10 @@ Round(double x)
 			r += 1;
 		return r;
 	}
+#endif
 	/*
 	 * Math.round: the integer closest to x, ties toward +∞, keeping the sign of zero (floor(x + 0.5)
-	 * is wrong just below 0.5).  Branch-free on the hot path: the tie test is data-dependent and
+	 * is wrong just below 0.5).  Branch-free: the half-or-more test is data-dependent and
 	 * mispredicts about half the time.
 	 */
 	if (!(std::fabs(x) < 4503599627370496.0)) /* 2^52: already integral (or NaN, ±inf) */
