@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <cinttypes>
+#include <cfloat>
 #include <cstdarg>
 #include <cmath>
 #include <cstdio>
@@ -50,9 +51,23 @@ namespace js {
 double
 Round(double x)
 {
+#if FLT_EVAL_METHOD == 0 /* doubles evaluated as doubles (SSE2), not in x87 extended precision */
+	if (x >= 0 && x < 4503599627370496.0) {
+		/*
+		 * The hot case (the scheduler rounds positive values): adding and subtracting 2^52 rounds to the
+		 * nearest integer with ties to even (both operations are exact apart from that one rounding:
+		 * IEEE double, round-to-nearest, no -ffast-math), and x - r is exact; a tie that went down to
+		 * an even integer goes up instead, as Math.round does.  Keeps +0.
+		 */
+		double r = (x + 4503599627370496.0) - 4503599627370496.0;
+		if (__builtin_expect(x - r == 0.5, 0)) /* rare: a branch is cheaper than a conversion */
+			r += 1;
+		return r;
+	}
+#endif
 	/*
 	 * Math.round: the integer closest to x, ties toward +∞, keeping the sign of zero (floor(x + 0.5)
-	 * is wrong just below 0.5).  Branch-free on the hot path: the tie test is data-dependent and
+	 * is wrong just below 0.5).  Branch-free: the half-or-more test is data-dependent and
 	 * mispredicts about half the time.
 	 */
 	if (!(std::fabs(x) < 4503599627370496.0)) /* 2^52: already integral (or NaN, ±inf) */
@@ -574,15 +589,21 @@ NewCard(Timestamp at)
 	return c;
 }
 
+[[noreturn]] __attribute__((noinline, cold)) static void
+RatingError(int64_t rating)
+{
+	throw Error(sqlstate::kInvalidParameterValue, "rating must be between 1 and 4", Fmt("Got %" PRId64 ".", rating),
+	            "Use 1 (again), 2 (hard), 3 (good) or 4 (easy).");
+}
+
 void
 ValidateRating(int64_t rating)
 {
 	if (rating < 1 || rating > 4)
-		throw Error(sqlstate::kInvalidParameterValue, "rating must be between 1 and 4", Fmt("Got %" PRId64 ".", rating),
-		            "Use 1 (again), 2 (hard), 3 (good) or 4 (easy).");
+		RatingError(rating);
 }
 
-static void
+[[noreturn]] __attribute__((noinline, cold)) static void
 MalformedCard(const std::string &detail, const char *hint)
 {
 	throw Error(sqlstate::kInvalidParameterValue, "malformed FSRS card", detail, hint);
@@ -688,7 +709,7 @@ struct Step {
 	}
 
 	/* ts-fsrs DefaultInitSeedStrategy: `${review_time_ms}_${reps}_${difficulty * stability}` */
-	double FuzzFactor()
+	__attribute__((noinline)) double FuzzFactor()
 	{
 		if (!have_fuzz) {
 			char seed[96];
@@ -706,6 +727,12 @@ struct Step {
 		double ivl = model::NextIntervalUnfuzzed(p, s);
 		if (!p.enable_fuzz || ivl < 2.5)
 			return static_cast<int32_t>(ivl);
+		return Fuzzed(ivl, elapsed_days);
+	}
+
+	/* apply_fuzz proper (kept out of line: the hot path has fuzz off) */
+	__attribute__((noinline)) int32_t Fuzzed(double ivl, double elapsed_days)
+	{
 		double lo, hi;
 		js::FuzzRange(ivl, elapsed_days, p.maximum_interval, &lo, &hi);
 		return static_cast<int32_t>(std::floor(FuzzFactor() * (hi - lo + 1) + lo));
@@ -892,7 +919,11 @@ struct Step {
 
 }  // namespace
 
-Card
+/*
+ * flatten: the model formulas, rounding helpers and the step's parts are inlined into one body (fuzz
+ * and error paths stay out of line).  Inlining changes no result: -ffp-contract=off, SSE2 doubles.
+ */
+__attribute__((flatten)) Card
 Review(const Params &p, const Card &card, int rating, Timestamp now)
 {
 	ValidateRating(rating);
@@ -904,7 +935,7 @@ Review(const Params &p, const Card &card, int rating, Timestamp now)
 	return result;
 }
 
-void
+__attribute__((flatten)) void
 Preview(const Params &p, const Card &card, Timestamp now, Card out[4])
 {
 	Step step(p, card, now);

@@ -60,7 +60,7 @@ FiniteTime(TimestampTz t, const char *what)
 /* ------------------------------------------------------------------------------------------ */
 /* Composite types                                                                             */
 
-void
+__attribute__((noinline, cold)) void
 InitComposite(MemoryContext mcxt, Oid typid, int natts, const char *name, CompositeType *out)
 {
 	TupleDesc td = lookup_rowtype_tupdesc(typid, -1);
@@ -129,7 +129,7 @@ StateOf(const CompositeType &t, Oid label)
 }
 
 /* Deform a composite argument of the cached type (initialising the cache on first use). */
-void
+__attribute__((noinline)) void
 Deform(MemoryContext mcxt, CompositeType *t, Datum d, int natts, const char *name, Datum *values, bool *nulls)
 {
 	HeapTupleHeader th = DatumGetHeapTupleHeader(d);
@@ -214,7 +214,7 @@ FixedData(const CompositeType *t, Datum d, int natts, bool *last_null)
 	return tup + hoff;
 }
 
-void
+__attribute__((noinline)) void
 ReadComposite(MemoryContext mcxt, CompositeType *t, Datum d, int natts, const char *name, Datum *values, bool *nulls)
 {
 	bool last_null;
@@ -353,7 +353,7 @@ LookupParams(FunctionCallInfo fcinfo, FnCache *c, int argno, Datum d, size_t siz
 	return found;
 }
 
-void *
+__attribute__((noinline)) void *
 LookupParamsByBytes(FnCache *c, Datum d, size_t size, void (*decode)(FnCache *, HeapTupleHeader, void *))
 {
 	HeapTupleHeader th = DatumGetHeapTupleHeader(d);
@@ -630,16 +630,25 @@ SHINJP_FUNCTION(shinjp_fsrs_new_card)
 	return WriteCard(c, srs::NewCard(FiniteTime(PG_GETARG_TIMESTAMPTZ(0), "at")));
 }
 
-/* shinjp.fsrs_review(card, rating, reviewed_at, params) */
-SHINJP_FUNCTION(shinjp_fsrs_review)
+/*
+ * The hot path (a million rows per statement): flatten inlines the fixed-offset card read and write
+ * and the parameter-cache hit into one body; first-call and slow paths stay out of line (noinline).
+ */
+static __attribute__((flatten)) Datum
+FsrsReview(FunctionCallInfo fcinfo)
 {
 	FnCache *c = GetCache(fcinfo);
 	srs::Card card = ReadCard(c, PG_GETARG_DATUM(0));
 	int32 rating = PG_GETARG_INT32(1);
 	TimestampTz at = FiniteTime(PG_GETARG_TIMESTAMPTZ(2), "reviewed_at");
 	const srs::Params &p = ReadFsrsParams(fcinfo, c, 3);
-	srs::ValidateRating(rating);
-	return WriteCard(c, srs::Review(p, card, rating, at));
+	return WriteCard(c, srs::Review(p, card, rating, at)); /* Review validates the rating first */
+}
+
+/* shinjp.fsrs_review(card, rating, reviewed_at, params) */
+SHINJP_FUNCTION(shinjp_fsrs_review)
+{
+	return FsrsReview(fcinfo);
 }
 
 /* shinjp.fsrs_preview(card, at, params) → (rating, label, next_interval, next_card) × 4 */

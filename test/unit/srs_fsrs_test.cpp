@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -207,6 +208,40 @@ TEST(SrsJs, MathRound)
 	EXPECT_EQ(srs::js::Round(1.4999999), 1);
 	EXPECT_EQ(srs::js::Round8(1.005), 1.005);
 	EXPECT_EQ(srs::js::Round8(0.123456785), 0.12345679);
+	EXPECT_EQ(srs::js::Round(4503599627370495.5), 4503599627370496.0);
+	EXPECT_EQ(srs::js::Round(4503599627370497.0), 4503599627370497.0);
+	EXPECT_TRUE(std::signbit(srs::js::Round(-0.3)));
+	EXPECT_FALSE(std::signbit(srs::js::Round(0.3)));
+	EXPECT_TRUE(std::isnan(srs::js::Round(std::nan(""))));
+}
+
+/* Math.round by its definition (floor(x) and x - floor(x) are exact below 2^52) against the fast paths */
+TEST(SrsJs, MathRoundMatchesDefinition)
+{
+	auto reference = [](double x) {
+		if (!(std::fabs(x) < 4503599627370496.0))
+			return x;
+		double n = std::floor(x);
+		double r = x - n >= 0.5 ? n + 1 : n;
+		return r == 0 ? std::copysign(0.0, x) : r;
+	};
+	std::mt19937_64 rng(42);
+	std::uniform_real_distribution<double> unit(0.0, 1.0);
+	for (int i = 0; i < 2000000; i++) {
+		double x;
+		switch (i % 4) {
+		case 0: x = unit(rng) * 100; break;                                                /* small values */
+		case 1: x = std::ldexp(unit(rng), static_cast<int>(rng() % 60) - 5); break; /* all magnitudes */
+		case 2: x = std::nextafter(std::floor(unit(rng) * 1e6) + 0.5, (rng() & 1) ? 0.0 : 1e9); break; /* near ties */
+		default: x = std::floor(unit(rng) * 1e9) + 0.5; break;                              /* exact ties */
+		}
+		if (rng() & 1)
+			x = -x;
+		double want = reference(x), got = srs::js::Round(x);
+		ASSERT_EQ(want, got) << x;
+		ASSERT_EQ(std::signbit(want), std::signbit(got)) << x;
+		ASSERT_EQ(srs::js::Round8(x / 1e8), reference(x / 1e8 * 1e8) / 1e8) << x;
+	}
 }
 
 TEST(SrsJs, ToFixed8)
