@@ -8,7 +8,7 @@ packages=(
 	build-essential pkg-config
 	"postgresql-$PGVERSION" "postgresql-server-dev-$PGVERSION" postgresql-common postgresql-contrib
 	libicu-dev libboost-dev googletest libgtest-dev
-	libipc-run-perl pgbouncer
+	libipc-run-perl pgbouncer python3
 	${SHINJP_EXTRA_PACKAGES:-}
 )
 
