@@ -33,8 +33,9 @@ cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 {
 	echo "# shinjp benchmark report"
 	echo
-	echo "Produced by \`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC'); every number below comes from that run."
-	echo "Each table measures the baseline and shinjp side by side in one run, in interleaved rounds (medians)."
+	echo "Assembled by \`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC'). Each table is exactly what one run of its"
+	echo "benchmark printed, stamped with that run's time; each measures the baseline and shinjp side by side"
+	echo "in that run, in interleaved rounds (medians)."
 	echo
 	echo "| machine | |"
 	echo "| --- | --- |"
@@ -44,6 +45,8 @@ cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 	echo "| ICU | $icu |"
 	echo "| compiler | $(g++ --version | head -1) |"
 	echo "| shinjp | $(sed -n "s/^default_version = '\(.*\)'/\1/p" shinjp.control) ($(git rev-parse --short HEAD 2>/dev/null)) |"
+	echo
+	echo "Benchmarks run by this invocation:"
 	echo
 	echo "| benchmark | status | wall time |"
 	echo "| --- | --- | --- |"
