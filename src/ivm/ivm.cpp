@@ -42,6 +42,7 @@ extern "C" {
 #include "catalog/pg_inherits.h"
 #include "commands/defrem.h"
 #include "portability/instr_time.h"
+#include "utils/fmgroids.h"
 #include "utils/rls.h"
 #include "utils/syscache.h"
 #include "catalog/pg_type.h"
@@ -89,6 +90,7 @@ struct AggInfo {
 	char *merge_fn;    /* qualified merge / subtract functions (AGG_MERGE) */
 	char *subtract_fn;
 	char *result_type; /* format_type of the result (avg's cast) */
+	int day_key;       /* min/max of a timestamp x grouped by x::date: 1 + that key's column, else 0 */
 };
 
 struct ViewDef {
@@ -455,6 +457,28 @@ AnalyzeView(const char *sql, ViewDef *def)
 	}
 	if (grouped && q->distinctClause != NIL)
 		Unsupported("DISTINCT together with GROUP BY or aggregates", NULL);
+	/*
+	 * min(x) / max(x) of a timestamp x grouped by x::date: x lies in [day, day + 1), a range the
+	 * recompute states explicitly so that an index on (other keys, x) finds the extreme directly.
+	 */
+	for (int j = 0; j < def->naggs; j++) {
+		AggInfo *a = &def->aggs[j];
+		a->day_key = 0;
+		Aggref *agg = (Aggref *) ((TargetEntry *) list_nth(q->targetList, a->column))->expr;
+		if ((a->kind != AGG_MIN && a->kind != AGG_MAX) || agg->aggfilter != NULL || list_length(agg->args) != 1)
+			continue;
+		Node *x = (Node *) ((TargetEntry *) linitial(agg->args))->expr;
+		if (!IsA(x, Var) || exprType(x) != TIMESTAMPOID)
+			continue;
+		for (int k = 0; k < def->ncols && a->day_key == 0; k++) {
+			if (def->key_of_col[k] == 0)
+				continue;
+			Node *e = (Node *) ((TargetEntry *) list_nth(q->targetList, k))->expr;
+			if (IsA(e, FuncExpr) && ((FuncExpr *) e)->funcid == F_DATE_TIMESTAMP && list_length(((FuncExpr *) e)->args) == 1 &&
+			    equal(linitial(((FuncExpr *) e)->args), x))
+				a->day_key = k + 1;
+		}
+	}
 	if (grouped)
 		strcpy(def->kind, def->nkeys == 0 ? "global" : "aggregate");
 	else
@@ -955,6 +979,18 @@ RecomputeSql(const ViewDef *def, const char *view)
 		AppendArgs(&re, j, a->nargs);
 		appendStringInfo(&re, ") FROM (%s) r WHERE ", def->row_sql);
 		AppendKeyMatch(&re, def, "r", true, "v");
+		if (a->day_key > 0) {
+			/*
+			 * Redundant with x::date = day, but index bounds: [day, next midnight].  The last
+			 * representable day and infinity get an open upper bound (no overflow on day + 1).
+			 */
+			const char *day = Q(def->colnames[a->day_key - 1]);
+			appendStringInfo(&re, " AND r.__a%d_1 OPERATOR(pg_catalog.>=) v.%s::pg_catalog.timestamp", j + 1, day);
+			appendStringInfo(&re, " AND r.__a%d_1 OPERATOR(pg_catalog.<=) CASE WHEN pg_catalog.isfinite(v.%s) AND v.%s OPERATOR(pg_catalog.<) "
+			                 "'294276-12-31'::pg_catalog.date THEN (v.%s OPERATOR(pg_catalog.+) 1)::pg_catalog.timestamp "
+			                 "ELSE 'infinity'::pg_catalog.timestamp END",
+			                 j + 1, day, day, day);
+		}
 		appendStringInfoChar(&re, ')');
 		appendStringInfo(&set, "%s%s = CASE WHEN v.__ivm_del_%d IS NOT NULL THEN %s ELSE v.%s END, __ivm_del_%d = NULL",
 		                 set.len ? ", " : "", col, j + 1, re.data, col, j + 1);
