@@ -6,6 +6,7 @@
 #   make bench                      # everything at the sizes the issues ask for
 #   BENCH="srs analytics" make bench  # a subset; tables of other benchmarks from earlier runs in
 #                                     # build/bench are kept in the report, each with its run time
+#   BENCH=report make bench           # only reassemble the report and charts
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -14,7 +15,8 @@ export SHINJP_EXTRA_PACKAGES="gnuplot-nox"
 bash test/deps.sh >/dev/null 2>&1 || true
 mkdir -p build/bench
 report=test/bench/REPORT.md
-names=${BENCH:-$(for f in test/bench/*.sh; do b=$(basename "$f" .sh); [ "$b" = run ] || echo "$b"; done)}
+names=${BENCH:-$(for f in test/bench/*.sh; do b=$(basename "$f" .sh); case $b in run | charts) ;; *) echo "$b" ;; esac; done)}
+[ "$names" = report ] && names=""   # BENCH=report: only reassemble the report from build/bench
 
 status=()
 for name in $names; do
