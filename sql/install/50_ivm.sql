@@ -103,7 +103,7 @@ CREATE VIEW shinjp.ivm_list AS
 	FROM shinjp.ivm_view v JOIN pg_catalog.pg_class c ON c.oid = v.view;
 COMMENT ON VIEW shinjp.ivm_list IS 'incremental materialized views of this database';
 
-CREATE FUNCTION shinjp.ivm_backend_stats(OUT view regclass, OUT statements bigint, OUT delta_rows bigint,
+CREATE FUNCTION shinjp.ivm_backend_stats(OUT view regclass, OUT statements bigint, OUT fast_statements bigint, OUT delta_rows bigint,
 		OUT groups_changed bigint, OUT groups_deleted bigint, OUT minmax_recomputes bigint,
 		OUT full_refreshes bigint, OUT total_ms float8, OUT last_maintained timestamptz)
 	RETURNS SETOF record
@@ -112,7 +112,7 @@ CREATE FUNCTION shinjp.ivm_backend_stats(OUT view regclass, OUT statements bigin
 COMMENT ON FUNCTION shinjp.ivm_backend_stats() IS 'maintenance counters of the incremental views, kept in shared memory when shinjp is in shared_preload_libraries, else for this session only';
 
 CREATE VIEW shinjp.ivm_stats AS
-	SELECT s.view, s.statements, s.delta_rows, s.groups_changed, s.groups_deleted, s.minmax_recomputes,
+	SELECT s.view, s.statements, s.fast_statements, s.delta_rows, s.groups_changed, s.groups_deleted, s.minmax_recomputes,
 	       s.full_refreshes, s.total_ms,
 	       CASE WHEN s.statements > 0 THEN s.total_ms / s.statements END AS mean_ms,
 	       s.last_maintained

@@ -28,6 +28,7 @@
  * all of it is restored at exit and, on error, by (sub)transaction abort.  The catalog
  * shinjp.ivm_view is writable only through the fixed statements in this file.
  */
+#include "ivm/fastpath.hpp"
 #include "pg/boundary.hpp"
 
 extern "C" {
@@ -1164,7 +1165,7 @@ ViewArgument(FunctionCallInfo fcinfo)
 
 struct ViewStats {
 	Oid view;
-	int64 statements, delta_rows, groups_changed, groups_deleted, minmax_recomputes, full_refreshes;
+	int64 statements, fast_statements, delta_rows, groups_changed, groups_deleted, minmax_recomputes, full_refreshes;
 	double total_ms;
 	TimestampTz last;
 };
@@ -1234,6 +1235,9 @@ struct CachedView {
 	Oid *bases;
 	SPIPlanPtr delta_plan[EV_N];
 	SPIPlanPtr recompute_plan, delete_plan;
+	char *single_sql[3]; /* the one-row delta queries (INSERT, DELETE, UPDATE), or NULL */
+	bool fast_compiled;
+	shinjp::ivm::FastPath *fast; /* NULL when the one-row SQL is outside the fast path */
 };
 
 struct CachedTable {
@@ -1358,6 +1362,8 @@ LookupTable(Oid relid)
 			char *d = SPI_getvalue(tup, desc, e <= EV_UPD ? 5 + e : 13 + (e - EV_INS1));
 			char *m = d == NULL ? NULL : e >= EV_INS1 ? SingleMergedSql(d, v->apply_sql) : MergedSql(d, v->apply_sql);
 			v->delta_sql[e] = m ? MemoryContextStrdup(g_cache_cxt, m) : NULL;
+			if (e >= EV_INS1)
+				v->single_sql[e - EV_INS1] = d ? MemoryContextStrdup(g_cache_cxt, d) : NULL;
 		}
 		v->recompute_sql = CacheString(tup, desc, 9);
 		v->full_sql = CacheString(tup, desc, 10);
@@ -1498,6 +1504,29 @@ MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
 	}
 }
 
+
+/* One-row statements through the fast path (fastpath.hpp); false when the general path must run. */
+bool
+MaintainOneRow(CachedView *v, Oid relid, int e, Tuplestorestate *newt, Tuplestorestate *oldt, ViewStats *st)
+{
+	if (!v->keyed)
+		return false;
+	if (!v->fast_compiled) {
+		v->fast = shinjp::ivm::FastPathCompile(v->view, relid, v->single_sql[0], v->single_sql[1], v->single_sql[2], v->apply_sql,
+		                                       g_cache_cxt);
+		v->fast_compiled = true;
+	}
+	if (v->fast == NULL)
+		return false;
+	shinjp::ivm::FastEvent fe = e == EV_INS1 ? shinjp::ivm::FAST_INSERT : e == EV_DEL1 ? shinjp::ivm::FAST_DELETE : shinjp::ivm::FAST_UPDATE;
+	int64 changed = 0, deleted = 0;
+	if (!shinjp::ivm::FastPathApply(v->fast, fe, newt, oldt, &changed, &deleted))
+		return false;
+	st->groups_changed += changed;
+	st->groups_deleted += deleted;
+	st->fast_statements++;
+	return true;
+}
 
 /* ------------------------------------------------------------------------------------------- */
 /* Statements that change several base tables of one join view at once                        */
@@ -2001,7 +2030,8 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 				e = EV_DEL1;
 			else if (ev == EV_UPD && v->delta_sql[EV_UPD1] && tuplestore_tuple_count(oldt) == 1 && tuplestore_tuple_count(newt) == 1)
 				e = EV_UPD1;
-			MaintainView(v, e, st, NULL);
+			if (e < EV_INS1 || !MaintainOneRow(v, relid, e, newt, oldt, st))
+				MaintainView(v, e, st, NULL);
 		}
 		if (!truncate)
 			st->delta_rows += (newt ? tuplestore_tuple_count(newt) : 0) + (oldt ? tuplestore_tuple_count(oldt) : 0);
@@ -2045,10 +2075,11 @@ SHINJP_FUNCTION(shinjp_ivm_backend_stats)
 		ViewStats *s = &g_stats[i];
 		if (get_rel_name(s->view) == NULL)
 			continue;
-		Datum values[9] = {ObjectIdGetDatum(s->view),         Int64GetDatum(s->statements),     Int64GetDatum(s->delta_rows),
-		                   Int64GetDatum(s->groups_changed),  Int64GetDatum(s->groups_deleted), Int64GetDatum(s->minmax_recomputes),
-		                   Int64GetDatum(s->full_refreshes), Float8GetDatum(s->total_ms),      TimestampTzGetDatum(s->last)};
-		bool nulls[9] = {false, false, false, false, false, false, false, false, s->last == 0};
+		Datum values[10] = {ObjectIdGetDatum(s->view),        Int64GetDatum(s->statements),     Int64GetDatum(s->fast_statements),
+		                    Int64GetDatum(s->delta_rows),     Int64GetDatum(s->groups_changed), Int64GetDatum(s->groups_deleted),
+		                    Int64GetDatum(s->minmax_recomputes), Int64GetDatum(s->full_refreshes), Float8GetDatum(s->total_ms),
+		                    TimestampTzGetDatum(s->last)};
+		bool nulls[10] = {false, false, false, false, false, false, false, false, false, s->last == 0};
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

@@ -1,0 +1,618 @@
+/*
+ * fastpath.cpp — one-row maintenance by index lookup, row lock and heap update (see fastpath.hpp).
+ *
+ * Compilation.  Each stored SQL text is parse-analysed with the transition tables (and the delta,
+ * for the upsert) as ephemeral relations, exactly as SPI would.  A query level reads one or two
+ * children (a subquery level, or a transition table row): its WHERE / JOIN ON quals and its select
+ * list become ExprStates whose Vars read the first child as the scan tuple and the second as the
+ * inner tuple.  The upsert contributes its ON CONFLICT SET list (v = scan tuple, excluded = inner
+ * tuple), its RETURNING recompute flag and the key columns of its arbiter.
+ *
+ * Concurrency is that of INSERT ... ON CONFLICT DO UPDATE: the group row is found with a fresh
+ * snapshot, locked FOR NO KEY UPDATE following its update chain (waiting for a writer that holds
+ * it), and the SET list is evaluated against the locked version.  Under REPEATABLE READ a
+ * concurrently updated row raises a serialization failure, as the upsert does.
+ */
+#include "ivm/fastpath.hpp"
+
+#include "pg/boundary.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/index.h"
+#include "catalog/pg_index.h"
+#include "executor/executor.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "parser/analyze.h"
+#include "parser/parser.h"
+#include "parser/parsetree.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/queryenvironment.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+}
+
+namespace shinjp::ivm {
+
+namespace {
+
+constexpr int kNew = 0;
+constexpr int kOld = 1;
+
+/* One query level: children, quals, select list. */
+struct Level {
+	int nchild;          /* 1, or 2 for the update's join of the new and the old row */
+	int leaf[2];         /* kNew / kOld when the child is a transition table row, else -1 */
+	Level *sub[2];       /* the child level otherwise */
+	ExprState *qual;     /* NULL when none */
+	int ntle;
+	ExprState **tle;
+	TupleTableSlot *out; /* virtual */
+};
+
+enum EvalResult { ROW, NO_ROW, GIVE_UP };
+
+}  // namespace
+
+struct FastPath {
+	Oid view;
+	Level *delta[3]; /* by FastEvent; NULL when that statement kind has no one-row SQL */
+	int nset;
+	AttrNumber *set_attno;
+	ExprState **set_expr;
+	ExprState **insert_expr; /* by view column: the delta row as the upsert inserts it (EXCLUDED) */
+	TupleTableSlot *excluded;
+	ExprState *recompute_flag;
+	int nkeys;
+	AttrNumber key_attno[INDEX_MAX_KEYS];
+	TupleDesc base_desc;
+	TupleTableSlot *base_slot[2];
+	TupleDesc view_desc;
+	TupleTableSlot *new_row; /* virtual, the view row after the SET list */
+	AttrNumber count_att;    /* __ivm_count */
+	ExprContext *econtext;
+};
+
+namespace {
+
+struct VarnoMap {
+	int scan;  /* varno read from the scan tuple */
+	int inner; /* varno read from the inner tuple, or 0 */
+	bool bad;    /* a Var of any other relation, or of an outer query level */
+};
+
+bool
+CheckVarsWalker(Node *node, VarnoMap *map)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var)) {
+		Var *var = (Var *) node;
+		if (var->varlevelsup != 0 || var->varattno <= 0 || (var->varno != map->scan && (map->inner == 0 || var->varno != map->inner)))
+			map->bad = true;
+		return false;
+	}
+	if (IsA(node, Query) || IsA(node, SubLink) || IsA(node, Aggref) || IsA(node, WindowFunc) || IsA(node, Param))
+		map->bad = true;
+	return expression_tree_walker(node, (bool (*)()) (void (*)(void)) CheckVarsWalker, (void *) map);
+}
+
+Node *
+InnerVarMutator(Node *node, VarnoMap *map)
+{
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Var)) {
+		Var *var = (Var *) copyObjectImpl(node);
+		if (map->inner != 0 && var->varno == map->inner)
+			var->varno = INNER_VAR;
+		return (Node *) var;
+	}
+	return expression_tree_mutator(node, (Node * (*)()) (void (*)(void)) InnerVarMutator, (void *) map);
+}
+
+/* An ExprState for expr whose Vars are those of map; NULL when a Var falls outside it. */
+ExprState *
+CompileExpr(Expr *expr, VarnoMap *map, bool qual)
+{
+	map->bad = false;
+	CheckVarsWalker((Node *) expr, map);
+	if (map->bad)
+		return NULL;
+	Expr *planned = expression_planner((Expr *) InnerVarMutator((Node *) expr, map));
+	if (qual)
+		return ExecInitQual(make_ands_implicit(planned), NULL);
+	return ExecInitExpr(planned, NULL);
+}
+
+Level *CompileLevel(Query *q);
+
+/* Child of a level: a transition table (leaf) or a one-row subquery.  False when unsupported. */
+bool
+CompileChild(Query *q, Node *from, Level *lv, int i)
+{
+	if (!IsA(from, RangeTblRef))
+		return false;
+	RangeTblEntry *rte = rt_fetch(((RangeTblRef *) from)->rtindex, q->rtable);
+	lv->leaf[i] = -1;
+	lv->sub[i] = NULL;
+	if (rte->rtekind == RTE_NAMEDTUPLESTORE && rte->enrname != NULL) {
+		if (strcmp(rte->enrname, "__ivm_new") == 0)
+			lv->leaf[i] = kNew;
+		else if (strcmp(rte->enrname, "__ivm_old") == 0)
+			lv->leaf[i] = kOld;
+		return lv->leaf[i] >= 0;
+	}
+	if (rte->rtekind == RTE_SUBQUERY) {
+		lv->sub[i] = CompileLevel(rte->subquery);
+		return lv->sub[i] != NULL;
+	}
+	return false;
+}
+
+/* A SELECT without aggregation over one child, or over an inner or full join of two. */
+Level *
+CompileLevel(Query *q)
+{
+	if (q->commandType != CMD_SELECT || q->hasAggs || q->hasWindowFuncs || q->hasSubLinks || q->hasTargetSRFs || q->setOperations ||
+	    q->groupClause || q->havingQual || q->distinctClause || q->limitCount || q->limitOffset || q->cteList || q->rowMarks)
+		return NULL;
+	FromExpr *jt = q->jointree;
+	if (jt == NULL || list_length(jt->fromlist) != 1)
+		return NULL;
+	Level *lv = (Level *) palloc0(sizeof(Level));
+	Node *from = (Node *) linitial(jt->fromlist);
+	List *quals = NIL;
+	VarnoMap map = {0, 0, false};
+	if (IsA(from, JoinExpr)) {
+		JoinExpr *j = (JoinExpr *) from;
+		if ((j->jointype != JOIN_INNER && j->jointype != JOIN_FULL) || j->usingClause != NIL || !IsA(j->larg, RangeTblRef) ||
+		    !IsA(j->rarg, RangeTblRef))
+			return NULL;
+		lv->nchild = 2;
+		if (!CompileChild(q, j->larg, lv, 0) || !CompileChild(q, j->rarg, lv, 1))
+			return NULL;
+		map.scan = ((RangeTblRef *) j->larg)->rtindex;
+		map.inner = ((RangeTblRef *) j->rarg)->rtindex;
+		if (j->quals)
+			quals = lappend(quals, j->quals);
+	} else {
+		lv->nchild = 1;
+		if (!CompileChild(q, from, lv, 0))
+			return NULL;
+		map.scan = ((RangeTblRef *) from)->rtindex;
+	}
+	if (jt->quals)
+		quals = lappend(quals, jt->quals);
+	if (quals != NIL) {
+		lv->qual = CompileExpr(list_length(quals) == 1 ? (Expr *) linitial(quals) : make_andclause(quals), &map, true);
+		if (lv->qual == NULL)
+			return NULL;
+	}
+	lv->tle = (ExprState **) palloc0(sizeof(ExprState *) * (list_length(q->targetList) + 1));
+	List *visible = NIL;
+	ListCell *lc;
+	foreach (lc, q->targetList) {
+		TargetEntry *tle = (TargetEntry *) lfirst(lc);
+		if (tle->resjunk)
+			continue;
+		ExprState *st = CompileExpr(tle->expr, &map, false);
+		if (st == NULL)
+			return NULL;
+		lv->tle[lv->ntle++] = st;
+		visible = lappend(visible, tle);
+	}
+	lv->out = MakeSingleTupleTableSlot(ExecTypeFromTL(visible), &TTSOpsVirtual);
+	return lv;
+}
+
+Query *
+Analyze(const char *sql, QueryEnvironment *env)
+{
+	List *raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+	if (list_length(raw) != 1)
+		return NULL;
+	return parse_analyze_fixedparams(linitial_node(RawStmt, raw), sql, NULL, 0, env);
+}
+
+void
+AddEnr(QueryEnvironment *env, const char *name, Oid relid, TupleDesc desc)
+{
+	EphemeralNamedRelation enr = (EphemeralNamedRelation) palloc0(sizeof(EphemeralNamedRelationData));
+	enr->md.name = pstrdup(name);
+	enr->md.reliddesc = relid;
+	enr->md.tupdesc = desc;
+	enr->md.enrtype = ENR_NAMED_TUPLESTORE;
+	enr->md.enrtuples = 1;
+	register_ENR(env, enr);
+}
+
+/* The upsert's SET list, RETURNING flag and arbiter keys.  False when unsupported. */
+bool
+CompileUpsert(FastPath *fp, Query *q)
+{
+	OnConflictExpr *oc = q->onConflict;
+	if (q->commandType != CMD_INSERT || oc == NULL || oc->action != ONCONFLICT_UPDATE || oc->onConflictWhere != NULL ||
+	    list_length(q->returningList) != 3 || list_length(oc->arbiterElems) == 0 || list_length(oc->arbiterElems) > INDEX_MAX_KEYS)
+		return false;
+	/* INSERT's select list: the delta row, coerced to the view table's column types */
+	if (list_length(q->jointree->fromlist) != 1 || !IsA(linitial(q->jointree->fromlist), RangeTblRef) ||
+	    list_length(q->targetList) != fp->view_desc->natts)
+		return false;
+	VarnoMap sel = {((RangeTblRef *) linitial(q->jointree->fromlist))->rtindex, 0, false};
+	fp->insert_expr = (ExprState **) palloc0(sizeof(ExprState *) * fp->view_desc->natts);
+	ListCell *lc;
+	int i = 0;
+	foreach (lc, q->targetList) {
+		TargetEntry *tle = (TargetEntry *) lfirst(lc);
+		if (tle->resjunk || tle->resno != i + 1)
+			return false;
+		fp->insert_expr[i++] = CompileExpr(tle->expr, &sel, false);
+		if (fp->insert_expr[i - 1] == NULL)
+			return false;
+	}
+	VarnoMap map = {q->resultRelation, oc->exclRelIndex, false};
+	fp->set_attno = (AttrNumber *) palloc0(sizeof(AttrNumber) * (list_length(oc->onConflictSet) + 1));
+	fp->set_expr = (ExprState **) palloc0(sizeof(ExprState *) * (list_length(oc->onConflictSet) + 1));
+	foreach (lc, oc->onConflictSet) {
+		TargetEntry *tle = (TargetEntry *) lfirst(lc);
+		if (tle->resjunk)
+			continue;
+		ExprState *st = CompileExpr(tle->expr, &map, false);
+		if (st == NULL)
+			return false;
+		fp->set_attno[fp->nset] = tle->resno;
+		fp->set_expr[fp->nset++] = st;
+	}
+	/* RETURNING v.ctid, v.__ivm_count, <flag>: the flag reads the updated row only */
+	VarnoMap row = {q->resultRelation, 0, false};
+	fp->recompute_flag = CompileExpr(((TargetEntry *) lthird(q->returningList))->expr, &row, false);
+	if (fp->recompute_flag == NULL)
+		return false;
+	fp->nkeys = 0;
+	foreach (lc, oc->arbiterElems) {
+		InferenceElem *ie = (InferenceElem *) lfirst(lc);
+		if (!IsA(ie, InferenceElem) || !IsA(ie->expr, Var))
+			return false;
+		fp->key_attno[fp->nkeys++] = ((Var *) ie->expr)->varattno;
+	}
+	return true;
+}
+
+/* The view table's key index: unique, immediate, on exactly the arbiter's columns. */
+Relation
+OpenKeyIndex(FastPath *fp, List *indexes)
+{
+	ListCell *lc;
+	foreach (lc, indexes) {
+		Relation ir = (Relation) lfirst(lc);
+		Form_pg_index ix = ir->rd_index;
+		if (!ix->indisunique || ix->indnkeyatts != fp->nkeys)
+			continue;
+		bool same = true;
+		for (int k = 0; k < fp->nkeys && same; k++) {
+			bool found = false;
+			for (int i = 0; i < fp->nkeys; i++)
+				found = found || ix->indkey.values[i] == fp->key_attno[k];
+			same = found;
+		}
+		if (same)
+			return ir;
+	}
+	return NULL;
+}
+
+/* Every index of the view table, opened; NIL (all closed) when one is not a plain, ready one. */
+List *
+OpenIndexes(Relation vrel)
+{
+	List *ids = RelationGetIndexList(vrel);
+	List *opened = NIL;
+	ListCell *lc;
+	bool ok = true;
+	foreach (lc, ids) {
+		Relation ir = index_open(lfirst_oid(lc), RowExclusiveLock);
+		opened = lappend(opened, ir);
+		Form_pg_index ix = ir->rd_index;
+		if (!ix->indisvalid || !ix->indisready || !ix->indislive || !ix->indimmediate || ix->indisexclusion ||
+		    RelationGetIndexExpressions(ir) != NIL || RelationGetIndexPredicate(ir) != NIL)
+			ok = false;
+	}
+	list_free(ids);
+	if (ok && opened != NIL)
+		return opened;
+	foreach (lc, opened)
+		index_close((Relation) lfirst(lc), RowExclusiveLock);
+	list_free(opened);
+	return NIL;
+}
+
+void
+CloseIndexes(List *indexes)
+{
+	ListCell *lc;
+	foreach (lc, indexes)
+		index_close((Relation) lfirst(lc), RowExclusiveLock);
+	list_free(indexes);
+}
+
+EvalResult
+Eval(FastPath *fp, Level *lv)
+{
+	TupleTableSlot *in[2] = {NULL, NULL};
+	for (int i = 0; i < lv->nchild; i++) {
+		if (lv->leaf[i] >= 0) {
+			in[i] = fp->base_slot[lv->leaf[i]];
+			if (TupIsNull(in[i]))
+				return GIVE_UP;
+			continue;
+		}
+		EvalResult r = Eval(fp, lv->sub[i]);
+		if (r == GIVE_UP || (r == NO_ROW && lv->nchild == 2)) /* a row entering or leaving the view's filter */
+			return GIVE_UP;
+		if (r == NO_ROW)
+			return NO_ROW;
+		in[i] = lv->sub[i]->out;
+	}
+	ExprContext *ec = fp->econtext;
+	ec->ecxt_scantuple = in[0];
+	ec->ecxt_innertuple = in[1];
+	if (lv->qual != NULL && !ExecQual(lv->qual, ec))
+		return lv->nchild == 2 ? GIVE_UP : NO_ROW; /* the update moved the row to another group */
+	TupleTableSlot *out = lv->out;
+	ExecClearTuple(out);
+	for (int i = 0; i < lv->ntle; i++) {
+		ec->ecxt_scantuple = in[0];
+		ec->ecxt_innertuple = in[1];
+		out->tts_values[i] = ExecEvalExprSwitchContext(lv->tle[i], ec, &out->tts_isnull[i]);
+	}
+	ExecStoreVirtualTuple(out);
+	return ROW;
+}
+
+void
+LoadRow(FastPath *fp, int which, Tuplestorestate *store)
+{
+	TupleTableSlot *slot = fp->base_slot[which];
+	ExecClearTuple(slot);
+	if (store == NULL || tuplestore_tuple_count(store) != 1)
+		return;
+	tuplestore_rescan(store);
+	if (!tuplestore_gettupleslot(store, true, false, slot))
+		ExecClearTuple(slot);
+	tuplestore_rescan(store);
+}
+
+/*
+ * Insert index entries for a new (non-HOT) row version.  The keys did not change (they name the
+ * group), which indexUnchanged tells the index AM for bottom-up deletion.
+ */
+void
+InsertIndexEntries(Relation vrel, List *indexes, TupleTableSlot *slot, bool summarizing_only)
+{
+	ListCell *lc;
+	foreach (lc, indexes) {
+		Relation ir = (Relation) lfirst(lc);
+		IndexInfo *ii = BuildIndexInfo(ir);
+#if PG_VERSION_NUM >= 160000
+		if (summarizing_only && !ii->ii_Summarizing)
+			continue;
+#else
+		(void) summarizing_only;
+#endif
+		Datum values[INDEX_MAX_KEYS];
+		bool isnull[INDEX_MAX_KEYS];
+		FormIndexDatum(ii, slot, NULL, values, isnull);
+		index_insert(ir, values, isnull, &slot->tts_tid, vrel, ir->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO, true, ii);
+	}
+}
+
+/* Lock the group row of the delta's keys and apply the SET list; false when the general path must. */
+bool
+ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted)
+{
+	Relation vrel = table_open(fp->view, RowExclusiveLock);
+	if (vrel->trigdesc != NULL || vrel->rd_rel->relforcerowsecurity || vrel->rd_rel->relkind != RELKIND_RELATION ||
+	    (vrel->rd_att->constr != NULL && vrel->rd_att->constr->num_check > 0) || !equalTupleDescs(RelationGetDescr(vrel), fp->view_desc)) {
+		table_close(vrel, RowExclusiveLock);
+		return false;
+	}
+	List *indexes = OpenIndexes(vrel);
+	Relation kix = indexes != NIL ? OpenKeyIndex(fp, indexes) : NULL;
+	if (kix == NULL) {
+		CloseIndexes(indexes);
+		table_close(vrel, RowExclusiveLock);
+		return false;
+	}
+	ScanKeyData sk[INDEX_MAX_KEYS];
+	slot_getallattrs(delta);
+	for (int i = 0; i < fp->nkeys; i++) {
+		AttrNumber a = kix->rd_index->indkey.values[i];
+		if (delta->tts_isnull[a - 1]) { /* NULL groups: the upsert's NULLS NOT DISTINCT does it */
+			CloseIndexes(indexes);
+			table_close(vrel, RowExclusiveLock);
+			return false;
+		}
+		Oid opc = kix->rd_opcintype[i];
+		Oid eq = get_opfamily_member(kix->rd_opfamily[i], opc, opc, BTEqualStrategyNumber);
+		ScanKeyEntryInitialize(&sk[i], 0, (AttrNumber) (i + 1), BTEqualStrategyNumber, opc, kix->rd_indcollation[i], get_opcode(eq),
+		                       delta->tts_values[a - 1]);
+	}
+
+	/* a fresh snapshot, as each SPI command of the general path would take */
+	CommandCounterIncrement();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	Snapshot snap = GetActiveSnapshot();
+	TupleTableSlot *cur = table_slot_create(vrel, NULL);
+	IndexScanDesc scan = index_beginscan(vrel, kix, snap, fp->nkeys, 0);
+	index_rescan(scan, sk, fp->nkeys, NULL, 0);
+	bool found = index_getnext_slot(scan, ForwardScanDirection, cur);
+	ItemPointerData tid = cur->tts_tid;
+	index_endscan(scan);
+	bool done = false;
+	if (found) {
+		TM_FailureData tmfd;
+		TM_Result res = table_tuple_lock(vrel, &tid, snap, cur, GetCurrentCommandId(true), LockTupleNoKeyExclusive, LockWaitBlock,
+		                                 TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+		if (res == TM_Ok) {
+			slot_getallattrs(cur);
+			TupleTableSlot *nr = fp->new_row;
+			ExecClearTuple(nr);
+			int natts = fp->view_desc->natts;
+			memcpy(nr->tts_values, cur->tts_values, sizeof(Datum) * natts);
+			memcpy(nr->tts_isnull, cur->tts_isnull, sizeof(bool) * natts);
+			ExprContext *ec = fp->econtext;
+			Datum *values = (Datum *) MemoryContextAlloc(ec->ecxt_per_tuple_memory, sizeof(Datum) * fp->nset);
+			bool *nulls = (bool *) MemoryContextAlloc(ec->ecxt_per_tuple_memory, sizeof(bool) * fp->nset);
+			for (int s = 0; s < fp->nset; s++) {
+				ec->ecxt_scantuple = cur;
+				ec->ecxt_innertuple = delta;
+				values[s] = ExecEvalExprSwitchContext(fp->set_expr[s], ec, &nulls[s]);
+			}
+			for (int s = 0; s < fp->nset; s++) {
+				nr->tts_values[fp->set_attno[s] - 1] = values[s];
+				nr->tts_isnull[fp->set_attno[s] - 1] = nulls[s];
+			}
+			ExecStoreVirtualTuple(nr);
+			bool notnull_ok = true;
+			for (int a = 0; a < natts; a++)
+				if (nr->tts_isnull[a] && TupleDescAttr(fp->view_desc, a)->attnotnull)
+					notnull_ok = false;
+			AttrNumber count_att = fp->count_att;
+			bool flag_null;
+			ec->ecxt_scantuple = nr;
+			ec->ecxt_innertuple = NULL;
+			bool recompute = DatumGetBool(ExecEvalExprSwitchContext(fp->recompute_flag, ec, &flag_null)) && !flag_null;
+			if (notnull_ok && !recompute) {
+				if (nr->tts_isnull[count_att - 1] || DatumGetInt64(nr->tts_values[count_att - 1]) < 0)
+					ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+					                errmsg("incremental view %s is out of step with its base tables", RelationGetRelationName(vrel)),
+					                errdetail("A group's row count became negative."), errhint("Run shinjp.ivm_refresh on the view.")));
+				if (DatumGetInt64(nr->tts_values[count_att - 1]) == 0) {
+					simple_table_tuple_delete(vrel, &tid, snap);
+					(*deleted)++;
+				} else {
+#if PG_VERSION_NUM >= 160000
+					TU_UpdateIndexes update_indexes;
+					simple_table_tuple_update(vrel, &tid, nr, snap, &update_indexes);
+					if (update_indexes != TU_None)
+						InsertIndexEntries(vrel, indexes, nr, update_indexes == TU_Summarizing);
+#else
+					bool update_indexes;
+					simple_table_tuple_update(vrel, &tid, nr, snap, &update_indexes);
+					if (update_indexes)
+						InsertIndexEntries(vrel, indexes, nr, false);
+#endif
+				}
+				(*changed)++;
+				done = true;
+			}
+		}
+	}
+	ExecDropSingleTupleTableSlot(cur);
+	PopActiveSnapshot();
+	if (done)
+		CommandCounterIncrement();
+	CloseIndexes(indexes);
+	table_close(vrel, RowExclusiveLock);
+	return done;
+}
+
+}  // namespace
+
+FastPath *
+FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *del1_sql, const char *upd1_sql, const char *apply_sql,
+                MemoryContext cxt)
+{
+	if (apply_sql == NULL || (ins1_sql == NULL && del1_sql == NULL && upd1_sql == NULL))
+		return NULL;
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	FastPath *fp = (FastPath *) palloc0(sizeof(FastPath));
+	fp->view = view;
+	Relation base = relation_open(firing_relid, AccessShareLock);
+	fp->base_desc = CreateTupleDescCopy(RelationGetDescr(base));
+	relation_close(base, AccessShareLock);
+	Relation vrel = table_open(view, AccessShareLock);
+	fp->view_desc = CreateTupleDescCopyConstr(RelationGetDescr(vrel));
+	table_close(vrel, AccessShareLock);
+
+	QueryEnvironment *env = create_queryEnv();
+	AddEnr(env, "__ivm_new", firing_relid, fp->base_desc);
+	AddEnr(env, "__ivm_old", firing_relid, fp->base_desc);
+	bool ok = true;
+	TupleDesc delta_desc = NULL;
+	const char *sql[3] = {ins1_sql, del1_sql, upd1_sql};
+	for (int e = 0; e < 3 && ok; e++) {
+		if (sql[e] == NULL)
+			continue;
+		Query *q = Analyze(sql[e], env);
+		fp->delta[e] = q ? CompileLevel(q) : NULL;
+		/* the upsert reads every delta as one relation: same column types */
+		ok = fp->delta[e] != NULL && fp->delta[e]->ntle == fp->view_desc->natts;
+		TupleDesc d = ok ? fp->delta[e]->out->tts_tupleDescriptor : NULL;
+		for (int a = 0; ok && delta_desc != NULL && a < d->natts; a++)
+			ok = TupleDescAttr(d, a)->atttypid == TupleDescAttr(delta_desc, a)->atttypid;
+		if (ok && delta_desc == NULL)
+			delta_desc = d;
+	}
+	for (int a = 0; ok && a < fp->view_desc->natts; a++)
+		ok = !TupleDescAttr(fp->view_desc, a)->attisdropped;
+	if (ok) {
+		/* the upsert as SPI runs it, the delta query in place of __ivm_delta */
+		AddEnr(env, "__ivm_delta", InvalidOid, delta_desc);
+		Query *q = Analyze(apply_sql, env);
+		ok = q != NULL && CompileUpsert(fp, q);
+	}
+	fp->count_att = InvalidAttrNumber;
+	for (int a = 0; ok && a < fp->view_desc->natts; a++)
+		if (strcmp(NameStr(TupleDescAttr(fp->view_desc, a)->attname), "__ivm_count") == 0)
+			fp->count_att = (AttrNumber) (a + 1);
+	ok = ok && fp->count_att != InvalidAttrNumber;
+	if (ok) {
+		fp->base_slot[kNew] = MakeSingleTupleTableSlot(fp->base_desc, &TTSOpsMinimalTuple);
+		fp->base_slot[kOld] = MakeSingleTupleTableSlot(fp->base_desc, &TTSOpsMinimalTuple);
+		fp->new_row = MakeSingleTupleTableSlot(fp->view_desc, &TTSOpsVirtual);
+		fp->excluded = MakeSingleTupleTableSlot(fp->view_desc, &TTSOpsVirtual);
+		fp->econtext = CreateStandaloneExprContext();
+	}
+	MemoryContextSwitchTo(old);
+	return ok ? fp : NULL;
+}
+
+bool
+FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate *oldt, int64 *changed, int64 *deleted)
+{
+	Level *top = fp->delta[ev];
+	if (top == NULL)
+		return false;
+	LoadRow(fp, kNew, ev == FAST_DELETE ? NULL : newt);
+	LoadRow(fp, kOld, ev == FAST_INSERT ? NULL : oldt);
+	ResetExprContext(fp->econtext);
+	EvalResult r = Eval(fp, top);
+	bool done = r == NO_ROW; /* the row is outside the view's WHERE: nothing to change */
+	if (r == ROW) {
+		TupleTableSlot *ex = fp->excluded;
+		ExecClearTuple(ex);
+		fp->econtext->ecxt_scantuple = top->out;
+		fp->econtext->ecxt_innertuple = NULL;
+		for (int a = 0; a < fp->view_desc->natts; a++)
+			ex->tts_values[a] = ExecEvalExprSwitchContext(fp->insert_expr[a], fp->econtext, &ex->tts_isnull[a]);
+		ExecStoreVirtualTuple(ex);
+		done = ApplyToGroup(fp, ex, changed, deleted);
+	}
+	ExecClearTuple(fp->base_slot[kNew]);
+	ExecClearTuple(fp->base_slot[kOld]);
+	ExecClearTuple(fp->new_row);
+	ExecClearTuple(fp->excluded);
+	ResetExprContext(fp->econtext);
+	return done;
+}
+
+}  // namespace shinjp::ivm

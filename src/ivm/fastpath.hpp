@@ -1,0 +1,43 @@
+/*
+ * fastpath.hpp — maintenance of a one-row statement without the executor.
+ *
+ * The general path runs the one-row delta query and the ON CONFLICT upsert through SPI: two
+ * executor start-ups per statement, most of the cost of keeping a view when each statement writes
+ * one row.  The fast path compiles the same SQL once per backend into expression states (the delta
+ * query's select lists and WHERE, level by level; the upsert's SET list and RETURNING flag) and
+ * applies a one-row delta to an existing group by an index lookup, a row lock and a heap update.
+ * Whenever a case is not the plain one (the group does not exist yet, a min/max must be recomputed,
+ * a concurrent writer deleted the group, a key moved, the view table has triggers, checks, forced
+ * RLS or expression indexes), it writes nothing and the caller runs the general path: the results
+ * are those of the same SQL, evaluated by the same functions.
+ *
+ * C-style (STYLE.md §3): PostgreSQL errors longjmp through these frames.
+ */
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+#include "utils/tuplestore.h"
+}
+
+namespace shinjp::ivm {
+
+struct FastPath;
+
+enum FastEvent { FAST_INSERT, FAST_DELETE, FAST_UPDATE };
+
+/*
+ * Compile a keyed view's one-row delta queries (NULL when absent) and its upsert for statements on
+ * table firing_relid; allocates in cxt.  NULL when the SQL has a shape the fast path does not
+ * evaluate.  Runs parse analysis: call in the maintenance environment (owner, search_path).
+ */
+FastPath *FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *del1_sql, const char *upd1_sql,
+                          const char *apply_sql, MemoryContext cxt);
+
+/*
+ * Apply a one-row statement.  True when done (*changed / *deleted: groups updated / removed);
+ * false when nothing was written and the general path must run.
+ */
+bool FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate *oldt, int64 *changed, int64 *deleted);
+
+}  // namespace shinjp::ivm
