@@ -39,13 +39,16 @@ DELETE FROM reviews WHERE user_id = 7 AND answer_ms = 300;
 SELECT reviews, fastest, last_review FROM daily WHERE user_id = 7;
 DELETE FROM reviews WHERE user_id = 7;
 SELECT count(*) AS groups_of_7 FROM daily WHERE user_id = 7;
--- removing a group's minimum or maximum: recomputed by the general path
+-- removing a group's minimum or maximum: the fast path updates the group, then the general path's
+-- recompute statement restores the extreme from the base table
 DELETE FROM reviews WHERE id = (SELECT id FROM reviews WHERE user_id = 2 ORDER BY reviewed_at DESC LIMIT 1);
 -- an update moving a row to another group, and into and out of the WHERE: general path
+-- (14 statements so far: the new group, the group moves and the WHERE crossings were general)
 UPDATE reviews SET reviewed_at = reviewed_at + interval '2 days' WHERE id = 20;
 UPDATE reviews SET rating = 0 WHERE id = 21;
 UPDATE reviews SET rating = 2 WHERE id = 21;
 :fast
+SELECT minmax_recomputes > 0 AS recomputed FROM shinjp.ivm_stats WHERE view = 'daily'::regclass;
 :check
 
 -- statements of several rows are the general path's

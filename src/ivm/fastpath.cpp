@@ -416,7 +416,7 @@ InsertIndexEntries(Relation vrel, List *indexes, TupleTableSlot *slot, bool summ
 
 /* Lock the group row of the delta's keys and apply the SET list; false when the general path must. */
 bool
-ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted)
+ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted, ItemPointer recompute)
 {
 	Relation vrel = table_open(fp->view, RowExclusiveLock);
 	if (vrel->trigdesc != NULL || vrel->rd_rel->relforcerowsecurity || vrel->rd_rel->relkind != RELKIND_RELATION ||
@@ -489,8 +489,8 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
 			bool flag_null;
 			ec->ecxt_scantuple = nr;
 			ec->ecxt_innertuple = NULL;
-			bool recompute = DatumGetBool(ExecEvalExprSwitchContext(fp->recompute_flag, ec, &flag_null)) && !flag_null;
-			if (notnull_ok && !recompute) {
+			bool flagged = DatumGetBool(ExecEvalExprSwitchContext(fp->recompute_flag, ec, &flag_null)) && !flag_null;
+			if (notnull_ok) {
 				if (nr->tts_isnull[count_att - 1] || DatumGetInt64(nr->tts_values[count_att - 1]) < 0)
 					ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
 					                errmsg("incremental view %s is out of step with its base tables", RelationGetRelationName(vrel)),
@@ -510,6 +510,8 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
 					if (update_indexes)
 						InsertIndexEntries(vrel, indexes, nr, false);
 #endif
+					if (flagged)
+						ItemPointerCopy(&nr->tts_tid, recompute);
 				}
 				(*changed)++;
 				done = true;
@@ -587,8 +589,10 @@ FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *de
 }
 
 bool
-FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate *oldt, int64 *changed, int64 *deleted)
+FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate *oldt, int64 *changed, int64 *deleted,
+              ItemPointer recompute)
 {
+	ItemPointerSetInvalid(recompute);
 	Level *top = fp->delta[ev];
 	if (top == NULL)
 		return false;
@@ -605,7 +609,7 @@ FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate
 		for (int a = 0; a < fp->view_desc->natts; a++)
 			ex->tts_values[a] = ExecEvalExprSwitchContext(fp->insert_expr[a], fp->econtext, &ex->tts_isnull[a]);
 		ExecStoreVirtualTuple(ex);
-		done = ApplyToGroup(fp, ex, changed, deleted);
+		done = ApplyToGroup(fp, ex, changed, deleted, recompute);
 	}
 	ExecClearTuple(fp->base_slot[kNew]);
 	ExecClearTuple(fp->base_slot[kOld]);

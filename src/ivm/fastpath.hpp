@@ -5,11 +5,12 @@
  * executor start-ups per statement, most of the cost of keeping a view when each statement writes
  * one row.  The fast path compiles the same SQL once per backend into expression states (the delta
  * query's select lists and WHERE, level by level; the upsert's SET list and RETURNING flag) and
- * applies a one-row delta to an existing group by an index lookup, a row lock and a heap update.
- * Whenever a case is not the plain one (the group does not exist yet, a min/max must be recomputed,
- * a concurrent writer deleted the group, a key moved, the view table has triggers, checks, forced
- * RLS or expression indexes), it writes nothing and the caller runs the general path: the results
- * are those of the same SQL, evaluated by the same functions.
+ * applies a one-row delta to an existing group by an index lookup, a row lock and a heap update
+ * (a removed min/max is then recomputed by the general path's statement).  Whenever a case is not
+ * the plain one (the group does not exist yet, a concurrent writer deleted the group, a key moved,
+ * NULL keys, the view table has triggers, checks, forced RLS or expression indexes), it writes
+ * nothing and the caller runs the general path: the results are those of the same SQL, evaluated
+ * by the same functions.
  *
  * C-style (STYLE.md §3): PostgreSQL errors longjmp through these frames.
  */
@@ -35,9 +36,11 @@ FastPath *FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, cons
                           const char *apply_sql, MemoryContext cxt);
 
 /*
- * Apply a one-row statement.  True when done (*changed / *deleted: groups updated / removed);
- * false when nothing was written and the general path must run.
+ * Apply a one-row statement.  True when done (*changed / *deleted: groups updated / removed; a
+ * valid *recompute: the updated group row whose min/max the caller must recompute, as the
+ * general path's RETURNING flag says); false when nothing was written and the general path must run.
  */
-bool FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate *oldt, int64 *changed, int64 *deleted);
+bool FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate *oldt, int64 *changed, int64 *deleted,
+                   ItemPointer recompute);
 
 }  // namespace shinjp::ivm

@@ -1450,6 +1450,20 @@ LockJoinPeers(Oid view, int m, int nbase)
 	}
 }
 
+/* Recompute the flagged min/max of the group rows tids (rows this transaction holds locked). */
+void
+RecomputeGroups(CachedView *v, Datum *tids, int n, ViewStats *st)
+{
+	if (n == 0 || v->recompute_sql == NULL)
+		return;
+	Oid argtypes[1] = {TIDARRAYOID};
+	Datum values[1] = {PointerGetDatum(construct_array(tids, n, TIDOID, sizeof(ItemPointerData), false, TYPALIGN_SHORT))};
+	SPIPlanPtr re = Prepare(&v->recompute_plan, v->recompute_sql, 1, argtypes);
+	if (SPI_execute_plan(re, values, NULL, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "SPI failed recomputing min/max of %s", v->view_name);
+	st->minmax_recomputes += n;
+}
+
 /* Apply one statement's transition tables to one view. */
 void
 MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
@@ -1495,15 +1509,8 @@ MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
 			elog(ERROR, "SPI failed deleting empty groups of %s", v->view_name);
 		st->groups_deleted += ndead;
 	}
-	if (nredo > 0 && v->recompute_sql != NULL) {
-		Datum values[1] = {PointerGetDatum(construct_array(redo, nredo, TIDOID, sizeof(ItemPointerData), false, TYPALIGN_SHORT))};
-		SPIPlanPtr re = Prepare(&v->recompute_plan, v->recompute_sql, 1, argtypes);
-		if (SPI_execute_plan(re, values, NULL, false, 0) != SPI_OK_UPDATE)
-			elog(ERROR, "SPI failed recomputing min/max of %s", v->view_name);
-		st->minmax_recomputes += nredo;
-	}
+	RecomputeGroups(v, redo, nredo, st);
 }
-
 
 /* One-row statements through the fast path (fastpath.hpp); false when the general path must run. */
 bool
@@ -1520,8 +1527,13 @@ MaintainOneRow(CachedView *v, Oid relid, int e, Tuplestorestate *newt, Tuplestor
 		return false;
 	shinjp::ivm::FastEvent fe = e == EV_INS1 ? shinjp::ivm::FAST_INSERT : e == EV_DEL1 ? shinjp::ivm::FAST_DELETE : shinjp::ivm::FAST_UPDATE;
 	int64 changed = 0, deleted = 0;
-	if (!shinjp::ivm::FastPathApply(v->fast, fe, newt, oldt, &changed, &deleted))
+	ItemPointerData redo;
+	if (!shinjp::ivm::FastPathApply(v->fast, fe, newt, oldt, &changed, &deleted, &redo))
 		return false;
+	if (ItemPointerIsValid(&redo)) {
+		Datum tid = PointerGetDatum(&redo);
+		RecomputeGroups(v, &tid, 1, st);
+	}
 	st->groups_changed += changed;
 	st->groups_deleted += deleted;
 	st->fast_statements++;
