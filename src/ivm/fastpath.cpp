@@ -459,8 +459,14 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
 	bool done = false;
 	if (found) {
 		TM_FailureData tmfd;
+		/*
+		 * READ COMMITTED follows the row to its latest version, as ON CONFLICT's lock does; under
+		 * REPEATABLE READ a newer version means TM_Updated, and the general path's upsert raises
+		 * the serialization failure.
+		 */
+		uint8 flags = IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
 		TM_Result res = table_tuple_lock(vrel, &tid, snap, cur, GetCurrentCommandId(true), LockTupleNoKeyExclusive, LockWaitBlock,
-		                                 TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+		                                 flags, &tmfd);
 		if (res == TM_Ok) {
 			slot_getallattrs(cur);
 			TupleTableSlot *nr = fp->new_row;
