@@ -312,6 +312,148 @@ FilteredArg(Expr *filter, Expr *arg)
 	return (Expr *) c;
 }
 
+/* Relation RTEs of q and of its subqueries in FROM. */
+int
+CountRelations(Query *q)
+{
+	int n = 0;
+	ListCell *lc;
+	foreach (lc, q->rtable) {
+		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
+		if (rte->rtekind == RTE_RELATION)
+			n++;
+		else if (rte->rtekind == RTE_SUBQUERY && rte->subquery != NULL)
+			n += CountRelations(rte->subquery);
+	}
+	return n;
+}
+
+/*
+ * WITH queries referenced from the main query become subqueries in FROM (what the planner does
+ * with a simple CTE): each reference is then checked and maintained like any simple subquery.
+ */
+void
+InlineCtes(Query *q)
+{
+	if (q->cteList == NIL)
+		return;
+	ListCell *lc;
+	foreach (lc, q->cteList) {
+		CommonTableExpr *cte = (CommonTableExpr *) lfirst(lc);
+		if (cte->cterecursive)
+			Unsupported("WITH RECURSIVE", NULL);
+		if (!IsA(cte->ctequery, Query) || ((Query *) cte->ctequery)->commandType != CMD_SELECT)
+			Unsupported("data-modifying statements in WITH", NULL);
+	}
+	foreach (lc, q->rtable) {
+		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
+		if (rte->rtekind != RTE_CTE)
+			continue;
+		if (rte->ctelevelsup != 0 || rte->self_reference)
+			Unsupported("WITH queries referenced from inside a subquery", "Reference the WITH query from the main query's FROM.");
+		CommonTableExpr *found = NULL;
+		ListCell *c;
+		foreach (c, q->cteList)
+			if (strcmp(((CommonTableExpr *) lfirst(c))->ctename, rte->ctename) == 0)
+				found = (CommonTableExpr *) lfirst(c);
+		if (found == NULL)
+			elog(ERROR, "WITH query \"%s\" not found", rte->ctename);
+		rte->rtekind = RTE_SUBQUERY;
+		rte->subquery = (Query *) copyObjectImpl(found->ctequery);
+		rte->ctename = NULL;
+		rte->ctelevelsup = 0;
+		rte->coltypes = rte->coltypmods = rte->colcollations = NIL;
+		if (rte->alias == NULL)
+			rte->alias = makeAlias(rte->eref->aliasname, NIL);
+	}
+	q->cteList = NIL;
+}
+
+/* A subquery in FROM must be select-project-join over base tables: its delta is its query over the delta. */
+void
+CheckSimpleSubquery(Query *sub)
+{
+	if (sub->commandType != CMD_SELECT || sub->utilityStmt != NULL || sub->setOperations != NULL)
+		Unsupported("UNION, INTERSECT or EXCEPT in a subquery", NULL);
+	if (sub->hasAggs || sub->groupClause != NIL || sub->havingQual != NULL || sub->groupingSets != NIL)
+		Unsupported("aggregates or GROUP BY in a subquery", "Aggregate in the view's own select list.");
+	if (sub->distinctClause != NIL)
+		Unsupported("DISTINCT in a subquery", NULL);
+	if (sub->hasWindowFuncs || sub->hasTargetSRFs || sub->hasSubLinks || sub->cteList != NIL || sub->rowMarks != NIL)
+		Unsupported("window functions, set-returning functions, subqueries or WITH inside a subquery", NULL);
+	if (sub->sortClause != NIL || sub->limitCount != NULL || sub->limitOffset != NULL)
+		Unsupported("ORDER BY, LIMIT or OFFSET in a subquery", NULL);
+	CheckJoinTree(sub, (Node *) sub->jointree);
+	ListCell *lc;
+	foreach (lc, sub->targetList)
+		CheckExpr((Node *) ((TargetEntry *) lfirst(lc))->expr);
+}
+
+/* Base tables of q and its subqueries, in depth-first rtable order (AssignAliases follows it). */
+void
+CollectBases(Query *q, ViewDef *def)
+{
+	ListCell *lc;
+	foreach (lc, q->rtable) {
+		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
+		if (rte->rtekind == RTE_JOIN)
+			continue;
+		if (rte->rtekind == RTE_SUBQUERY && rte->subquery != NULL) {
+			if (rte->lateral)
+				Unsupported("LATERAL subqueries", NULL);
+			CheckSimpleSubquery(rte->subquery);
+			CollectBases(rte->subquery, def);
+			continue;
+		}
+		if (rte->rtekind != RTE_RELATION)
+			Unsupported("functions or VALUES in FROM", "Reference base tables directly.");
+		char relkind = get_rel_relkind(rte->relid);
+		if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE) {
+			char *what = psprintf("\"%s\" as a base relation (only tables and partitioned tables can be)", get_rel_name(rte->relid));
+			Unsupported(what, NULL);
+		}
+		if (rte->tablesample != NULL)
+			Unsupported("TABLESAMPLE", NULL);
+		if (!rte->inh)
+			Unsupported("FROM ONLY", NULL);
+		if (relkind == RELKIND_RELATION && has_subclass(rte->relid))
+			Unsupported("tables with inheritance children", "Use declarative partitioning.");
+		if (get_rel_persistence(rte->relid) == RELPERSISTENCE_TEMP)
+			Unsupported("temporary base tables", NULL);
+		if (check_enable_rls(rte->relid, InvalidOid, true) == RLS_ENABLED) {
+			char *what = psprintf("base table \"%s\", which has row level security enabled for you", get_rel_name(rte->relid));
+			Unsupported(what, "A view maintained as its owner would see rows its readers cannot; put the policy on the view table instead.");
+		}
+		def->base_relids[def->nbase] = rte->relid;
+		def->base_alias[def->nbase] = psprintf("__ivm_r%d", def->nbase + 1);
+		def->nbase++;
+	}
+}
+
+/* Give rq's base tables (same order as CollectBases) their aliases and record how they print. */
+void
+AssignAliases(Query *rq, ViewDef *def, int *b)
+{
+	ListCell *lc;
+	foreach (lc, rq->rtable) {
+		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
+		if (rte->rtekind == RTE_SUBQUERY && rte->subquery != NULL) {
+			AssignAliases(rte->subquery, def, b);
+			continue;
+		}
+		if (rte->rtekind != RTE_RELATION)
+			continue;
+		rte->alias = makeAlias(def->base_alias[*b], NIL);
+		rte->eref->aliasname = def->base_alias[*b];
+		const char *relname = get_rel_name(rte->relid);
+		char *printed = RelationIsVisible(rte->relid)
+		                    ? pstrdup(quote_identifier(relname))
+		                    : quote_qualified_identifier(get_namespace_name(get_rel_namespace(rte->relid)), relname);
+		def->base_text[*b] = psprintf("%s %s", printed, def->base_alias[*b]);
+		(*b)++;
+	}
+}
+
 /* Analyse the defining query and fill def; errors name the unsupported part. Needs SPI. */
 void
 AnalyzeView(const char *sql, ViewDef *def)
@@ -328,8 +470,7 @@ AnalyzeView(const char *sql, ViewDef *def)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("query must be a SELECT statement")));
 	if (q->setOperations != NULL)
 		Unsupported("UNION, INTERSECT or EXCEPT", "Create one view per branch.");
-	if (q->cteList != NIL)
-		Unsupported("WITH (common table expressions)", "Write the query with inner joins of base tables.");
+	InlineCtes(q);
 	if (q->hasWindowFuncs)
 		Unsupported("window functions", NULL);
 	if (q->hasSubLinks)
@@ -352,46 +493,14 @@ AnalyzeView(const char *sql, ViewDef *def)
 		Unsupported("volatile or stable functions (for example now(), random() or casts to timestamptz that depend on TimeZone)",
 		            "Keep only immutable expressions in the query; compute time-dependent values when reading the view.");
 
-	/* FROM: plain and partitioned tables, each once, joined by inner joins. */
+	/* FROM: plain and partitioned tables and simple subqueries of them, joined by inner joins. */
+	int nrel = CountRelations(q);
 	def->nbase = 0;
-	def->base_relids = (Oid *) palloc0(sizeof(Oid) * (list_length(q->rtable) + 1));
-	def->base_text = (char **) palloc0(sizeof(char *) * (list_length(q->rtable) + 1));
-	def->base_alias = (char **) palloc0(sizeof(char *) * (list_length(q->rtable) + 1));
+	def->base_relids = (Oid *) palloc0(sizeof(Oid) * (nrel + 1));
+	def->base_text = (char **) palloc0(sizeof(char *) * (nrel + 1));
+	def->base_alias = (char **) palloc0(sizeof(char *) * (nrel + 1));
+	CollectBases(q, def);
 	ListCell *lc;
-	int rti = 0;
-	foreach (lc, q->rtable) {
-		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
-		rti++;
-		if (rte->rtekind == RTE_JOIN)
-			continue;
-		if (rte->rtekind != RTE_RELATION)
-			Unsupported("subqueries, functions or VALUES in FROM", "Reference base tables directly.");
-		char relkind = get_rel_relkind(rte->relid);
-		if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE) {
-			char *what = psprintf("\"%s\" as a base relation (only tables and partitioned tables can be)", get_rel_name(rte->relid));
-			Unsupported(what, NULL);
-		}
-		if (rte->tablesample != NULL)
-			Unsupported("TABLESAMPLE", NULL);
-		if (!rte->inh)
-			Unsupported("FROM ONLY", NULL);
-		if (relkind == RELKIND_RELATION && has_subclass(rte->relid))
-			Unsupported("tables with inheritance children", "Use declarative partitioning.");
-		if (get_rel_persistence(rte->relid) == RELPERSISTENCE_TEMP)
-			Unsupported("temporary base tables", NULL);
-		for (int i = 0; i < def->nbase; i++)
-			if (def->base_relids[i] == rte->relid) {
-				char *what = psprintf("self-joins (table \"%s\" appears more than once)", get_rel_name(rte->relid));
-				Unsupported(what, NULL);
-			}
-		if (check_enable_rls(rte->relid, InvalidOid, true) == RLS_ENABLED) {
-			char *what = psprintf("base table \"%s\", which has row level security enabled for you", get_rel_name(rte->relid));
-			Unsupported(what, "A view maintained as its owner would see rows its readers cannot; put the policy on the view table instead.");
-		}
-		def->base_relids[def->nbase] = rte->relid;
-		def->base_alias[def->nbase] = psprintf("__ivm_r%d", rti);
-		def->nbase++;
-	}
 	if (def->nbase == 0)
 		Unsupported("queries without a base table", NULL);
 	CheckJoinTree(q, (Node *) q->jointree);
@@ -532,22 +641,8 @@ AnalyzeView(const char *sql, ViewDef *def)
 	rq->distinctClause = NIL;
 	rq->hasDistinctOn = false;
 	rq->sortClause = NIL;
-	rti = 0;
 	int b = 0;
-	foreach (lc, rq->rtable) {
-		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
-		rti++;
-		if (rte->rtekind != RTE_RELATION)
-			continue;
-		rte->alias = makeAlias(def->base_alias[b], NIL);
-		rte->eref->aliasname = def->base_alias[b];
-		const char *relname = get_rel_name(rte->relid);
-		char *printed = RelationIsVisible(rte->relid)
-		                    ? pstrdup(quote_identifier(relname))
-		                    : quote_qualified_identifier(get_namespace_name(get_rel_namespace(rte->relid)), relname);
-		def->base_text[b] = psprintf("%s %s", printed, def->base_alias[b]);
-		b++;
-	}
+	AssignAliases(rq, def, &b);
 	def->row_sql = pg_get_querydef(rq, false);
 	AtEOXact_GUC(true, nest);
 	for (b = 0; b < def->nbase; b++) {
@@ -1136,8 +1231,9 @@ EnsureTriggers(Oid relid, bool join_view)
 		for (int i = 0; i < (join_view ? 5 : 4); i++) {
 			Oid argtypes[2] = {OIDOID, TEXTOID};
 			Datum values[2] = {ObjectIdGetDatum(t), CStringGetTextDatum(kTriggerDdl[i][0])};
+			/* not read-only: a fresh snapshot sees triggers this statement created (self-joins) */
 			if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = $1 AND tgname = $2", 2, argtypes,
-			                          values, NULL, true, 1) != SPI_OK_SELECT)
+			                          values, NULL, false, 1) != SPI_OK_SELECT)
 				elog(ERROR, "SPI failed");
 			if (SPI_processed > 0)
 				continue;
@@ -1155,17 +1251,25 @@ DropTriggersIfUnused(Oid relid)
 {
 	Oid argtypes[1] = {OIDOID};
 	Datum values[1] = {ObjectIdGetDatum(relid)};
+	/* not read-only: a fresh snapshot sees the catalog rows this statement deleted */
 	if (SPI_execute_with_args("SELECT 1 FROM shinjp.ivm_view WHERE $1 = ANY (base_tables::pg_catalog.oid[])", 1, argtypes, values,
-	                          NULL, true, 1) != SPI_OK_SELECT)
+	                          NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "SPI failed");
 	if (SPI_processed > 0)
 		return;
 	ListCell *lc;
 	foreach (lc, TriggerTables(relid)) {
 		Oid t = lfirst_oid(lc);
-		for (int i = 0; i < 5; i++)
-			ExecuteAs(RelOwner(t), psprintf("DROP TRIGGER IF EXISTS %s ON %s", kTriggerDdl[i][0], QualifiedRelName(t)), 0, NULL,
-			          NULL, SPI_OK_UTILITY);
+		for (int i = 0; i < 5; i++) {
+			Oid argtypes2[2] = {OIDOID, TEXTOID};
+			Datum values2[2] = {ObjectIdGetDatum(t), CStringGetTextDatum(kTriggerDdl[i][0])};
+			if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = $1 AND tgname = $2", 2, argtypes2, values2,
+			                          NULL, false, 1) != SPI_OK_SELECT)
+				elog(ERROR, "SPI failed");
+			if (SPI_processed > 0) /* a join view's BEFORE trigger exists only on tables of join views */
+				ExecuteAs(RelOwner(t), psprintf("DROP TRIGGER %s ON %s", kTriggerDdl[i][0], QualifiedRelName(t)), 0, NULL, NULL,
+				          SPI_OK_UTILITY);
+		}
 		CacheInvalidateRelcacheByRelid(t);
 	}
 }
@@ -1918,8 +2022,13 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 		elog(ERROR, "SPI failed registering %s", target);
 
 	/* Triggers first (they lock out writers until commit), then the initial contents. */
-	for (int b = 0; b < def.nbase; b++)
-		EnsureTriggers(def.base_relids[b], def.nbase > 1);
+	for (int b = 0; b < def.nbase; b++) {
+		bool seen = false; /* a self-join's second occurrence */
+		for (int e = 0; e < b; e++)
+			seen = seen || def.base_relids[e] == def.base_relids[b];
+		if (!seen)
+			EnsureTriggers(def.base_relids[b], def.nbase > 1);
+	}
 	CacheInvalidateRelcacheByRelid(view);
 	CommandCounterIncrement();
 	if (SPI_execute(psprintf("INSERT INTO %s %s", target, full), false, 0) != SPI_OK_INSERT)
@@ -2055,10 +2164,17 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	for (int i = 0; i < t->nviews; i++) {
 		CachedView *v = &t->views[i];
-		if (!truncate && v->nbase > 1 && OtherBasePending(v)) {
+		/*
+		 * A self-join lists the table once per occurrence: every occurrence but the last defers
+		 * its term, and the last applies them all with the delta rule (Δ ⋈ T_old + T_new ⋈ Δ).
+		 */
+		bool self_join_pending = i + 1 < t->nviews && t->views[i + 1].view == v->view;
+		if (!truncate && v->nbase > 1 && (OtherBasePending(v) || self_join_pending)) {
 			Defer(v, relid, ev, newt, oldt);
 			continue;
 		}
+		if (truncate && i > 0 && t->views[i - 1].view == v->view)
+			continue; /* a self-join's other occurrence: recomputed once */
 		instr_time start, end;
 		INSTR_TIME_SET_CURRENT(start);
 		SetUserIdAndSecContext(v->owner, save_sec | SECURITY_RESTRICTED_OPERATION);

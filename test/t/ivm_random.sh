@@ -32,6 +32,9 @@ SELECT shinjp.ivm_create('v_glob', 'SELECT count(*) AS n, sum(ms) AS s, max(ms) 
 SELECT shinjp.ivm_create('v_join3', 'SELECT d.owner, r.rating, count(*) AS n, min(r.ms) AS mn FROM reviews r JOIN cards c ON c.id = r.user_id * 10 + r.day JOIN decks d ON d.id = c.deck_id GROUP BY d.owner, r.rating');
 SELECT shinjp.ivm_create('v_day', 'SELECT day, rating IS NULL AS unrated, count(*) AS n, sum(ms) AS s, max(ms) AS mx, min(user_id) AS mn, avg(ms) AS a FROM reviews GROUP BY day, rating IS NULL');
 SELECT shinjp.ivm_create('v_plain', 'SELECT c.id AS card, d.owner FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.due < 3');
+SELECT shinjp.ivm_create('v_byday', 'SELECT day, count(*) AS n, sum(ms) AS s, max(ms) AS mx, avg(rating) AS a FROM reviews GROUP BY day');
+SELECT shinjp.ivm_create('v_self', 'SELECT c1.deck_id, count(*) AS n, max(c2.due) AS mx FROM cards c1 JOIN cards c2 ON c1.deck_id = c2.deck_id AND c1.due < c2.due GROUP BY c1.deck_id');
+SELECT shinjp.ivm_create('v_cte', 'WITH good AS (SELECT user_id, ms FROM reviews WHERE rating >= 3) SELECT d.owner, count(*) AS n, sum(g.ms) AS s FROM good g JOIN decks d ON d.id = g.user_id + 1 GROUP BY d.owner');
 SQL
 
 # One psql script per client, generated from the seed.
