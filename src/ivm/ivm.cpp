@@ -111,7 +111,16 @@ struct ViewDef {
 	char *query_sql;   /* the user's query, deparsed with qualified names */
 	bool has_minmax;
 	bool *key_nullable; /* by key number (1-based) */
+	/* [NOT] EXISTS (SELECT ... FROM u WHERE ...) conjuncts of WHERE, each over one base table */
+	int nexists;
+	int *exists_base;        /* index into base_* of its table */
+	bool *exists_negated;
+	char **exists_text;      /* the EXISTS (...) as printed in row_sql, un-negated */
+	char **exists_template;  /* row_sql with that whole conjunct replaced by kExistsMarker */
 };
+
+/* Printed in place of an EXISTS conjunct (a parameter no query of ours has). */
+const char *const kExistsMarker = "$9999";
 
 [[noreturn]] void
 Unsupported(const char *what, const char *hint)
@@ -137,7 +146,7 @@ CheckExprWalker(Node *node, void *context)
 		return false;
 	}
 	if (IsA(node, SubLink))
-		Unsupported("subqueries", "Use inner joins instead of subqueries.");
+		Unsupported("subqueries", "Use inner joins, subqueries in FROM, or EXISTS / NOT EXISTS conditions ANDed into WHERE.");
 	if (IsA(node, WindowFunc))
 		Unsupported("window functions", NULL);
 	if (IsA(node, GroupingFunc))
@@ -312,11 +321,93 @@ FilteredArg(Expr *filter, Expr *arg)
 	return (Expr *) c;
 }
 
+/* The SubLink of a conjunct "EXISTS (...)" or "NOT EXISTS (...)", else NULL. */
+SubLink *
+ExistsOf(Node *conj, bool *negated)
+{
+	*negated = false;
+	if (conj != NULL && IsA(conj, BoolExpr) && ((BoolExpr *) conj)->boolop == NOT_EXPR) {
+		*negated = true;
+		conj = (Node *) linitial(((BoolExpr *) conj)->args);
+	}
+	if (conj != NULL && IsA(conj, SubLink) && ((SubLink *) conj)->subLinkType == EXISTS_SUBLINK)
+		return (SubLink *) conj;
+	return NULL;
+}
+
+/* Top-level conjuncts of WHERE that are [NOT] EXISTS, in order. */
+List *
+ExistsSublinks(Query *q)
+{
+	List *out = NIL;
+	if (q->jointree == NULL)
+		return NIL;
+	ListCell *lc;
+	foreach (lc, make_ands_implicit((Expr *) q->jointree->quals)) {
+		bool neg;
+		SubLink *sl = ExistsOf((Node *) lfirst(lc), &neg);
+		if (sl != NULL)
+			out = lappend(out, sl);
+	}
+	return out;
+}
+
+List *
+NonExistsConjuncts(Node *quals)
+{
+	List *out = NIL;
+	ListCell *lc;
+	foreach (lc, make_ands_implicit((Expr *) quals)) {
+		bool neg;
+		if (ExistsOf((Node *) lfirst(lc), &neg) == NULL)
+			out = lappend(out, lfirst(lc));
+	}
+	return out;
+}
+
+void CollectBases(Query *q, ViewDef *def);
+void CheckSimpleSubquery(Query *sub);
+
+/*
+ * [NOT] EXISTS over one base table that the FROM list does not use: its table becomes a base
+ * table whose statements flip rows in or out of the view (see ExistsSource).
+ */
+void
+CollectExists(Query *q, ViewDef *def)
+{
+	List *conj = make_ands_implicit((Expr *) q->jointree->quals);
+	def->exists_base = (int *) palloc0(sizeof(int) * (list_length(conj) + 1));
+	def->exists_negated = (bool *) palloc0(sizeof(bool) * (list_length(conj) + 1));
+	def->nexists = 0;
+	int nfrom = def->nbase;
+	ListCell *lc;
+	foreach (lc, conj) {
+		bool neg;
+		SubLink *sl = ExistsOf((Node *) lfirst(lc), &neg);
+		if (sl == NULL)
+			continue;
+		Query *sub = (Query *) sl->subselect;
+		CheckSimpleSubquery(sub);
+		if (list_length(sub->rtable) != 1 || ((RangeTblEntry *) linitial(sub->rtable))->rtekind != RTE_RELATION)
+			Unsupported("EXISTS subqueries over anything but one table", "Join the other tables in the main query.");
+		CollectBases(sub, def);
+		for (int b = 0; b < def->nbase - 1; b++)
+			if (def->base_relids[b] == def->base_relids[def->nbase - 1]) {
+				char *what = psprintf("EXISTS over table \"%s\", which the query also reads elsewhere", get_rel_name(def->base_relids[b]));
+				Unsupported(what, NULL);
+			}
+		def->exists_base[def->nexists] = def->nbase - 1;
+		def->exists_negated[def->nexists] = neg;
+		def->nexists++;
+	}
+	(void) nfrom;
+}
+
 /* Relation RTEs of q and of its subqueries in FROM. */
 int
 CountRelations(Query *q)
 {
-	int n = 0;
+	int n = list_length(ExistsSublinks(q));
 	ListCell *lc;
 	foreach (lc, q->rtable) {
 		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
@@ -454,6 +545,73 @@ AssignAliases(Query *rq, ViewDef *def, int *b)
 	}
 }
 
+/* The main query's aliases, then its EXISTS subqueries' (the order CollectBases/CollectExists used). */
+void
+AssignAllAliases(Query *rq, ViewDef *def)
+{
+	int b = 0;
+	AssignAliases(rq, def, &b);
+	ListCell *lc;
+	foreach (lc, ExistsSublinks(rq))
+		AssignAliases((Query *) ((SubLink *) lfirst(lc))->subselect, def, &b);
+}
+
+/* Replace the i-th [NOT] EXISTS conjunct of q's WHERE by `with` (a copy of q). */
+Query *
+WithExistsReplaced(Query *q, int i, Node *with)
+{
+	Query *c = (Query *) copyObjectImpl(q);
+	List *conj = make_ands_implicit((Expr *) c->jointree->quals);
+	int k = 0;
+	ListCell *lc;
+	foreach (lc, conj) {
+		bool neg;
+		if (ExistsOf((Node *) lfirst(lc), &neg) == NULL)
+			continue;
+		if (k++ == i)
+			lfirst(lc) = with;
+	}
+	c->jointree->quals = (Node *) make_ands_explicit(conj);
+	return c;
+}
+
+/*
+ * The printed text of each EXISTS and the row query with that conjunct replaced by a marker: the
+ * deparser prints both the same way except at that one place, so the common prefix and suffix of
+ * the two texts delimit it.
+ */
+void
+DeparseExists(Query *rq, ViewDef *def)
+{
+	def->exists_text = (char **) palloc0(sizeof(char *) * (def->nexists + 1));
+	def->exists_template = (char **) palloc0(sizeof(char *) * (def->nexists + 1));
+	List *subs = ExistsSublinks(rq);
+	for (int i = 0; i < def->nexists; i++) {
+		Param *marker = makeNode(Param);
+		marker->paramkind = PARAM_EXTERN;
+		marker->paramid = 9999;
+		marker->paramtype = BOOLOID;
+		marker->paramtypmod = -1;
+		marker->location = -1;
+		char *templ = pg_get_querydef(WithExistsReplaced(rq, i, (Node *) marker), false);
+		char *positive = pg_get_querydef(WithExistsReplaced(rq, i, (Node *) list_nth(subs, i)), false);
+		size_t pre = 0;
+		while (templ[pre] != '\0' && templ[pre] == positive[pre])
+			pre++;
+		size_t lt = strlen(templ), lp = strlen(positive), suf = 0;
+		while (suf < lt - pre && suf < lp - pre && templ[lt - 1 - suf] == positive[lp - 1 - suf])
+			suf++;
+		const char *m = strstr(templ + (pre > 0 ? pre - 1 : 0), kExistsMarker);
+		/* the marker may share leading characters ("$") with nothing; accept it where the texts diverge */
+		if (m == NULL || (size_t) (m - templ) > pre || (size_t) (m - templ) + strlen(kExistsMarker) < lt - suf)
+			elog(ERROR, "incremental view: cannot locate EXISTS %d in \"%s\"", i + 1, positive);
+		size_t start = (size_t) (m - templ), end_t = start + strlen(kExistsMarker);
+		/* the positive text spans the same start and the same distance from the end */
+		def->exists_text[i] = pnstrdup(positive + start, lp - (lt - end_t) - start);
+		def->exists_template[i] = templ;
+	}
+}
+
 /* Analyse the defining query and fill def; errors name the unsupported part. Needs SPI. */
 void
 AnalyzeView(const char *sql, ViewDef *def)
@@ -473,8 +631,6 @@ AnalyzeView(const char *sql, ViewDef *def)
 	InlineCtes(q);
 	if (q->hasWindowFuncs)
 		Unsupported("window functions", NULL);
-	if (q->hasSubLinks)
-		Unsupported("subqueries", "Use inner joins instead of subqueries.");
 	if (q->hasTargetSRFs)
 		Unsupported("set-returning functions in the select list", NULL);
 	if (q->havingQual != NULL)
@@ -503,7 +659,12 @@ AnalyzeView(const char *sql, ViewDef *def)
 	ListCell *lc;
 	if (def->nbase == 0)
 		Unsupported("queries without a base table", NULL);
+	/* WHERE's [NOT] EXISTS conjuncts are checked by CollectExists; everything else here */
+	Node *all_quals = q->jointree->quals;
+	q->jointree->quals = (Node *) make_ands_explicit(NonExistsConjuncts(all_quals));
 	CheckJoinTree(q, (Node *) q->jointree);
+	q->jointree->quals = all_quals;
+	CollectExists(q, def);
 
 	/* Select list. */
 	int ntle = 0;
@@ -641,9 +802,10 @@ AnalyzeView(const char *sql, ViewDef *def)
 	rq->distinctClause = NIL;
 	rq->hasDistinctOn = false;
 	rq->sortClause = NIL;
+	AssignAllAliases(rq, def);
 	int b = 0;
-	AssignAliases(rq, def, &b);
 	def->row_sql = pg_get_querydef(rq, false);
+	DeparseExists(rq, def);
 	AtEOXact_GUC(true, nest);
 	for (b = 0; b < def->nbase; b++) {
 		const char *p = strstr(def->row_sql, def->base_text[b]);
@@ -752,6 +914,58 @@ NetSum(int j)
 }
 
 /*
+ * Rows of a statement on the table u of [NOT] EXISTS conjunct ex: the main query's rows whose
+ * conjunct flipped.  With E the EXISTS over u as it is now, E_old over u before the statement
+ * (u EXCEPT ALL new rows UNION ALL old rows) and E_chg over the changed rows alone (a row can only
+ * flip if a changed row matches it), a row enters (+1) when E_chg AND E AND NOT E_old and leaves
+ * (-1) when E_chg AND E_old AND NOT E; NOT EXISTS swaps the two.  An INSERT can only make EXISTS
+ * true and a DELETE only false, so each needs one of the two halves.
+ */
+void
+ExistsSource(const ViewDef *def, int ex, bool with_new, bool with_old, StringInfo src, bool *plus_only, bool *minus_only)
+{
+	int b = def->exists_base[ex];
+	const char *btext = def->base_text[b];
+	const char *alias = def->base_alias[b];
+	char *table = pnstrdup(btext, strlen(btext) - strlen(alias) - 1);
+	StringInfoData chg, old;
+	initStringInfo(&chg);
+	initStringInfo(&old);
+	appendStringInfo(&old, "(SELECT * FROM %s", table);
+	if (with_new) {
+		appendStringInfoString(&chg, "SELECT * FROM __ivm_new");
+		appendStringInfoString(&old, " EXCEPT ALL SELECT * FROM __ivm_new");
+	}
+	if (with_old) {
+		appendStringInfo(&chg, "%sSELECT * FROM __ivm_old", with_new ? " UNION ALL " : "");
+		appendStringInfoString(&old, " UNION ALL SELECT * FROM __ivm_old");
+	}
+	appendStringInfo(&old, ") %s", alias);
+	const char *e_now = def->exists_text[ex];
+	char *e_old = ReplaceOnce(e_now, btext, old.data);
+	char *e_chg = ReplaceOnce(e_now, btext, psprintf("(%s) %s", chg.data, alias));
+	char *enters = psprintf("(%s AND %s AND NOT %s)", e_chg, e_now, e_old);
+	char *leaves = psprintf("(%s AND %s AND NOT %s)", e_chg, e_old, e_now);
+	if (def->exists_negated[ex]) {
+		char *t = enters;
+		enters = leaves;
+		leaves = t;
+	}
+	/* insert: EXISTS can only become true (NOT EXISTS only false); delete: the reverse */
+	bool plus = with_new && with_old ? true : with_new != def->exists_negated[ex];
+	bool minus = with_new && with_old ? true : !plus;
+	const char *templ = def->exists_template[ex];
+	if (plus)
+		appendStringInfo(src, "SELECT s.*, 1 AS __m FROM (%s) s", ReplaceOnce(templ, kExistsMarker, enters));
+	if (plus && minus)
+		appendStringInfoString(src, " UNION ALL ");
+	if (minus)
+		appendStringInfo(src, "SELECT s.*, -1 AS __m FROM (%s) s", ReplaceOnce(templ, kExistsMarker, leaves));
+	*plus_only = plus && !minus;
+	*minus_only = minus && !plus;
+}
+
+/*
  * The delta of one statement on base table b, aggregated per group, in view-table column order.
  * Inserts alone (and deletes alone) need no multiplicity filters: plain count/sum/min/max over
  * the transition table, which halves the aggregation work of a batch INSERT.
@@ -761,15 +975,23 @@ DeltaSql(const ViewDef *def, int b, bool with_new, bool with_old)
 {
 	StringInfoData src;
 	initStringInfo(&src);
-	if (with_new)
-		appendStringInfo(&src, "SELECT s.*, 1 AS __m FROM (%s) s",
-		                 ReplaceOnce(def->row_sql, def->base_text[b], psprintf("__ivm_new %s", def->base_alias[b])));
-	if (with_new && with_old)
-		appendStringInfoString(&src, " UNION ALL ");
-	if (with_old)
-		appendStringInfo(&src, "SELECT s.*, -1 AS __m FROM (%s) s",
-		                 ReplaceOnce(def->row_sql, def->base_text[b], psprintf("__ivm_old %s", def->base_alias[b])));
 	bool ins_only = with_new && !with_old, del_only = with_old && !with_new;
+	int ex = -1;
+	for (int i = 0; i < def->nexists; i++)
+		if (def->exists_base[i] == b)
+			ex = i;
+	if (ex >= 0) {
+		ExistsSource(def, ex, with_new, with_old, &src, &ins_only, &del_only);
+	} else {
+		if (with_new)
+			appendStringInfo(&src, "SELECT s.*, 1 AS __m FROM (%s) s",
+			                 ReplaceOnce(def->row_sql, def->base_text[b], psprintf("__ivm_new %s", def->base_alias[b])));
+		if (with_new && with_old)
+			appendStringInfoString(&src, " UNION ALL ");
+		if (with_old)
+			appendStringInfo(&src, "SELECT s.*, -1 AS __m FROM (%s) s",
+			                 ReplaceOnce(def->row_sql, def->base_text[b], psprintf("__ivm_old %s", def->base_alias[b])));
+	}
 	const char *neg = del_only ? "- " : "";
 
 	StringInfoData buf;
