@@ -155,6 +155,18 @@ UPDATE events SET day = day + 200 WHERE user_id = 2;
 DELETE FROM events_2024 WHERE user_id = 3;
 INSERT INTO events VALUES (NULL, '2024-07-07', NULL);
 :check
+-- partitions created, attached (with rows) and detached after the view: still maintained
+CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+INSERT INTO events_2026 VALUES (1, '2026-03-03', 'k1');
+CREATE TABLE events_2027 (user_id int, day date, kind text);
+INSERT INTO events_2027 VALUES (1, '2027-02-02', 'k9'), (2, '2027-03-03', 'k1');
+ALTER TABLE events ATTACH PARTITION events_2027 FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+:check
+INSERT INTO events_2027 VALUES (3, '2027-04-04', 'k1');
+ALTER TABLE events DETACH PARTITION events_2024;
+:check
+SELECT tgrelid::regclass AS partition_with_triggers, count(*) FROM pg_trigger
+WHERE tgname LIKE 'shinjp_ivm%' AND tgrelid::regclass::text LIKE 'events%' GROUP BY 1 ORDER BY 1;
 
 -- what is refused at creation, each naming the part
 SELECT shinjp.ivm_create('bad', 'SELECT user_id, count(*) FROM reviews GROUP BY user_id HAVING count(*) > 1');

@@ -42,6 +42,7 @@ extern "C" {
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 #include "commands/defrem.h"
+#include "commands/event_trigger.h"
 #include "portability/instr_time.h"
 #include "utils/fmgroids.h"
 #include "utils/rls.h"
@@ -58,6 +59,7 @@ extern "C" {
 #include "parser/parser.h"
 #include "parser/parsetree.h"
 #include "storage/lmgr.h"
+#include "tcop/deparse_utility.h"
 #include "tcop/tcopprot.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -2328,6 +2330,73 @@ SHINJP_FUNCTION(shinjp_ivm_refresh)
 	st->last = GetCurrentTimestamp();
 	SPI_finish();
 	PG_RETURN_INT64((int64) rows);
+}
+
+/*
+ * Event trigger at the end of CREATE TABLE / ALTER TABLE: a partition created under a base table,
+ * or attached to one, gets the maintenance triggers (statements aimed straight at a partition fire
+ * only its own triggers); ATTACH and DETACH also change the base table's rows without a DML
+ * statement, so the views over it are recomputed.
+ */
+SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
+{
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED), errmsg("shinjp.ivm_ddl_trigger() must be called as an event trigger")));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	int rc = SPI_execute(
+		"SELECT v.view::pg_catalog.oid, b.t, pg_catalog.cardinality(v.base_tables) > 1, d.command, v.full_sql "
+		"FROM pg_catalog.pg_event_trigger_ddl_commands() d "
+		"CROSS JOIN LATERAL pg_catalog.pg_partition_ancestors(d.objid) a "
+		"JOIN shinjp.ivm_view v ON a.relid::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (v.base_tables::pg_catalog.oid[]) "
+		"CROSS JOIN LATERAL (SELECT a.relid::pg_catalog.oid) b(t) "
+		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.object_type OPERATOR(pg_catalog.=) 'table'",
+		false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI failed reading the DDL commands");
+	uint64 n = SPI_processed;
+	SPITupleTable *tt = SPI_tuptable;
+	Oid *refresh = (Oid *) palloc0(sizeof(Oid) * (n + 1));
+	char **refresh_sql = (char **) palloc0(sizeof(char *) * (n + 1));
+	int nrefresh = 0;
+	for (uint64 i = 0; i < n; i++) {
+		bool isnull;
+		Oid view = DatumGetObjectId(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &isnull));
+		Oid base = DatumGetObjectId(SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &isnull));
+		bool join = DatumGetBool(SPI_getbinval(tt->vals[i], tt->tupdesc, 3, &isnull));
+		CollectedCommand *cmd = (CollectedCommand *) DatumGetPointer(SPI_getbinval(tt->vals[i], tt->tupdesc, 4, &isnull));
+		EnsureTriggers(base, join);
+		bool moves_rows = false;
+		if (!isnull && cmd != NULL && cmd->parsetree != NULL && IsA(cmd->parsetree, AlterTableStmt)) {
+			ListCell *lc;
+			foreach (lc, ((AlterTableStmt *) cmd->parsetree)->cmds) {
+				AlterTableCmd *at = (AlterTableCmd *) lfirst(lc);
+				if (at->subtype == AT_AttachPartition || at->subtype == AT_DetachPartition || at->subtype == AT_DetachPartitionFinalize)
+					moves_rows = true;
+			}
+		}
+		bool seen = false;
+		for (int k = 0; k < nrefresh; k++)
+			seen = seen || refresh[k] == view;
+		if (moves_rows && !seen) {
+			refresh_sql[nrefresh] = SPI_getvalue(tt->vals[i], tt->tupdesc, 5);
+			refresh[nrefresh++] = view;
+		}
+	}
+	Oid save_user;
+	int save_sec;
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	for (int k = 0; k < nrefresh; k++) {
+		SetUserIdAndSecContext(RelOwner(refresh[k]), save_sec | SECURITY_RESTRICTED_OPERATION);
+		int nest = NewGUCNestLevel();
+		set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		Recompute(QualifiedRelName(refresh[k]), refresh_sql[k]);
+		AtEOXact_GUC(true, nest);
+		SetUserIdAndSecContext(save_user, save_sec);
+		StatsFor(refresh[k])->full_refreshes++;
+	}
+	SPI_finish();
+	PG_RETURN_VOID();
 }
 
 /* The statement-level AFTER trigger on base tables (and their partitions). */
