@@ -235,3 +235,32 @@ UPDATE deck_stats SET cards = cards + 1 WHERE deck = 1;
 :check
 SELECT shinjp.ivm_refresh('deck_stats') >= 0 AS refreshed;
 :check
+
+-- a view's tables and columns cannot be dropped, retyped, renamed or moved under it (its
+-- maintenance SQL names them); columns it does not read stay free
+CREATE TABLE dep (id int PRIMARY KEY, u int, v int, spare int);
+INSERT INTO dep SELECT g, g % 3, g FROM generate_series(1, 10) g;
+SELECT shinjp.ivm_create('dep_v', 'SELECT u, count(*) AS n, sum(v) AS s FROM dep GROUP BY u');
+DROP TABLE dep;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep DROP COLUMN v;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep RENAME TO dep2;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep RENAME COLUMN v TO w;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep_v RENAME TO dep_v2;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep_v RENAME COLUMN n TO cnt;
+\echo :LAST_ERROR_SQLSTATE
+CREATE SCHEMA elsewhere;
+ALTER TABLE dep SET SCHEMA elsewhere;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep RENAME COLUMN spare TO extra;
+ALTER TABLE dep DROP COLUMN extra;
+ALTER TABLE dep ADD COLUMN note text;
+INSERT INTO dep VALUES (11, 1, 11, 'x');
+SELECT count(*) AS differences FROM shinjp.ivm_verify('dep_v');
+SELECT shinjp.ivm_drop('dep_v');
+DROP TABLE dep;
+DROP SCHEMA elsewhere;

@@ -34,6 +34,7 @@
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_aggregate.h"
@@ -111,6 +112,7 @@ struct ViewDef {
 	char **base_alias; /* "__ivm_rN" */
 	char *row_sql;     /* SELECT keys AS __k<i>, agg args AS __a<j>_<n> FROM ... WHERE ... */
 	char *query_sql;   /* the user's query, deparsed with qualified names */
+	Query *query;      /* the user's query, analysed (WITH queries inlined) */
 	bool has_minmax;
 	bool *key_nullable; /* by key number (1-based) */
 	/* [NOT] EXISTS (SELECT ... FROM u WHERE ...) conjuncts of WHERE, each over one base table */
@@ -631,6 +633,7 @@ AnalyzeView(const char *sql, ViewDef *def)
 	if (q->setOperations != NULL)
 		Unsupported("UNION, INTERSECT or EXCEPT", "Create one view per branch.");
 	InlineCtes(q);
+	def->query = q;
 	if (q->hasWindowFuncs)
 		Unsupported("window functions", NULL);
 	if (q->hasTargetSRFs)
@@ -2245,6 +2248,15 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "SPI failed registering %s", target);
 
+	/*
+	 * Like a view's rule: the view table depends on every column, function, operator and type its
+	 * query uses, so DROP TABLE / DROP COLUMN / ALTER COLUMN TYPE of what it reads is refused
+	 * instead of leaving maintenance SQL that no longer runs.
+	 */
+	ObjectAddress view_address;
+	ObjectAddressSet(view_address, RelationRelationId, view);
+	recordDependencyOnExpr(&view_address, (Node *) def.query, NIL, DEPENDENCY_NORMAL);
+
 	/* Triggers first (they lock out writers until commit), then the initial contents. */
 	for (int b = 0; b < def.nbase; b++) {
 		bool seen = false; /* a self-join's second occurrence */
@@ -2333,6 +2345,74 @@ SHINJP_FUNCTION(shinjp_ivm_refresh)
 }
 
 /*
+ * The stored maintenance SQL names tables and columns: renaming (or moving to another schema) a
+ * view table, a base table or a column a view reads would break it at the next write, so it is
+ * refused at the ALTER, naming the view.  Columns no view reads (no dependency) stay free.
+ */
+void
+RefuseRenames()
+{
+	int rc = SPI_execute(
+		"SELECT d.command, v.view::pg_catalog.regclass::pg_catalog.text, d.objid, d.objid OPERATOR(pg_catalog.=) v.view::pg_catalog.oid "
+		"FROM pg_catalog.pg_event_trigger_ddl_commands() d JOIN shinjp.ivm_view v "
+		"ON d.objid OPERATOR(pg_catalog.=) v.view::pg_catalog.oid OR d.objid OPERATOR(pg_catalog.=) ANY (v.base_tables::pg_catalog.oid[]) "
+		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass",
+		false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI failed reading the DDL commands");
+	int n = (int) SPI_processed;
+	CollectedCommand **cmds = (CollectedCommand **) palloc0(sizeof(CollectedCommand *) * (n + 1));
+	char **views = (char **) palloc0(sizeof(char *) * (n + 1));
+	Oid *rels = (Oid *) palloc0(sizeof(Oid) * (n + 1));
+	bool *is_view = (bool *) palloc0(sizeof(bool) * (n + 1));
+	for (int i = 0; i < n; i++) {
+		bool isnull;
+		Datum c = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+		cmds[i] = isnull ? NULL : (CollectedCommand *) DatumGetPointer(c);
+		views[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		rels[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
+		is_view[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4, &isnull));
+	}
+	for (int i = 0; i < n; i++) {
+		if (cmds[i] == NULL || cmds[i]->parsetree == NULL)
+			continue;
+		Node *parse = cmds[i]->parsetree;
+		bool refuse = IsA(parse, AlterObjectSchemaStmt) || (IsA(parse, RenameStmt) && ((RenameStmt *) parse)->renameType == OBJECT_TABLE);
+		if (IsA(parse, RenameStmt) && ((RenameStmt *) parse)->renameType == OBJECT_COLUMN) {
+			/* the column has its new name now: is it one a view reads (or a view table's own)? */
+			AttrNumber att = get_attnum(rels[i], ((RenameStmt *) parse)->newname);
+			Oid argtypes[2] = {OIDOID, INT4OID};
+			Datum values[2] = {ObjectIdGetDatum(rels[i]), Int32GetDatum(att)};
+			if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_depend WHERE classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+			                          "AND refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND refobjid = $1 AND refobjsubid = $2 "
+			                          "AND objid IN (SELECT view::pg_catalog.oid FROM shinjp.ivm_view)",
+			                          2, argtypes, values, NULL, false, 1) != SPI_OK_SELECT)
+				elog(ERROR, "SPI failed");
+			refuse = SPI_processed > 0 || is_view[i];
+		}
+		RangeVar *target = IsA(parse, RenameStmt) ? ((RenameStmt *) parse)->relation
+		                   : IsA(parse, AlterObjectSchemaStmt) ? ((AlterObjectSchemaStmt *) parse)->relation : NULL;
+		if (!refuse)
+			continue;
+		const char *name = target != NULL ? target->relname : get_rel_name(rels[i]);
+		bool column = IsA(parse, RenameStmt) && ((RenameStmt *) parse)->renameType == OBJECT_COLUMN;
+		if (is_view[i])
+			ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+			                errmsg(column ? "cannot rename a column of incremental view \"%s\"" : "cannot rename or move incremental view \"%s\"", name),
+			                errdetail("Its maintenance statements name the table and its columns."),
+			                errhint("Drop it with shinjp.ivm_drop and create it again with shinjp.ivm_create.")));
+		if (column)
+			ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+			                errmsg("cannot rename column \"%s\" of table \"%s\": incremental view %s reads it", ((RenameStmt *) parse)->subname,
+			                       name, views[i]),
+			                errhint("Drop the view with shinjp.ivm_drop, rename, then create it again with shinjp.ivm_create.")));
+		ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+		                errmsg("cannot rename or move table \"%s\": incremental view %s reads it", name, views[i]),
+		                errhint("Drop the view with shinjp.ivm_drop, rename, then create it again with shinjp.ivm_create.")));
+	}
+}
+
+/*
  * Event trigger at the end of CREATE TABLE / ALTER TABLE: a partition created under a base table,
  * or attached to one, gets the maintenance triggers (statements aimed straight at a partition fire
  * only its own triggers); ATTACH and DETACH also change the base table's rows without a DML
@@ -2344,6 +2424,7 @@ SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
 		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED), errmsg("shinjp.ivm_ddl_trigger() must be called as an event trigger")));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	RefuseRenames();
 	int rc = SPI_execute(
 		"SELECT v.view::pg_catalog.oid, b.t, pg_catalog.cardinality(v.base_tables) > 1, d.command, v.full_sql "
 		"FROM pg_catalog.pg_event_trigger_ddl_commands() d "
