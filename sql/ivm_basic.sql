@@ -261,6 +261,11 @@ ALTER TABLE dep DROP COLUMN extra;
 ALTER TABLE dep ADD COLUMN note text;
 INSERT INTO dep VALUES (11, 1, 11, 'x');
 SELECT count(*) AS differences FROM shinjp.ivm_verify('dep_v');
-SELECT shinjp.ivm_drop('dep_v');
-DROP TABLE dep;
+-- dropping the view table by hand, or a base table with CASCADE, forgets the view and its triggers
+DROP TABLE dep_v;
+SELECT count(*) AS catalog_rows, (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'dep'::regclass) AS triggers
+FROM shinjp.ivm_view WHERE view::oid NOT IN (SELECT oid FROM pg_class);
+SELECT shinjp.ivm_create('dep_v', 'SELECT u, count(*) AS n, sum(v) AS s FROM dep GROUP BY u');
+DROP TABLE dep CASCADE;
+SELECT count(*) AS stale_catalog_rows FROM shinjp.ivm_view WHERE view::oid NOT IN (SELECT oid FROM pg_class);
 DROP SCHEMA elsewhere;

@@ -2413,6 +2413,47 @@ RefuseRenames()
 }
 
 /*
+ * Event trigger at sql_drop: a view table dropped by hand or by DROP ... CASCADE of a base table
+ * loses its catalog row, and the other base tables the triggers nobody needs any more.
+ */
+SHINJP_FUNCTION(shinjp_ivm_drop_trigger)
+{
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED), errmsg("shinjp.ivm_drop_trigger() must be called as an event trigger")));
+	Oid nsp = get_namespace_oid("shinjp", true);
+	if (!OidIsValid(nsp) || !OidIsValid(get_relname_relid("ivm_view", nsp)))
+		PG_RETURN_VOID(); /* DROP EXTENSION shinjp itself */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT v.view::pg_catalog.oid, v.base_tables::pg_catalog.oid[] FROM shinjp.ivm_view v "
+	                "WHERE v.view::pg_catalog.oid IN (SELECT o.objid FROM pg_catalog.pg_event_trigger_dropped_objects() o "
+	                "WHERE o.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND o.objsubid OPERATOR(pg_catalog.=) 0)",
+	                false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "SPI failed reading the dropped objects");
+	int n = (int) SPI_processed;
+	Oid *views = (Oid *) palloc0(sizeof(Oid) * (n + 1));
+	ArrayType **bases = (ArrayType **) palloc0(sizeof(ArrayType *) * (n + 1));
+	for (int i = 0; i < n; i++) {
+		bool isnull;
+		views[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		bases[i] = DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	for (int i = 0; i < n; i++) {
+		Oid argtypes[1] = {OIDOID};
+		Datum values[1] = {ObjectIdGetDatum(views[i])};
+		ExecuteAs(CatalogOwner(), "DELETE FROM shinjp.ivm_view WHERE view::pg_catalog.oid = $1", 1, argtypes, values, SPI_OK_DELETE);
+		Datum *b;
+		int nb;
+		deconstruct_array(bases[i], OIDOID, sizeof(Oid), true, TYPALIGN_INT, &b, NULL, &nb);
+		for (int k = 0; k < nb; k++)
+			if (get_rel_name(DatumGetObjectId(b[k])) != NULL)
+				DropTriggersIfUnused(DatumGetObjectId(b[k]));
+	}
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
  * Event trigger at the end of CREATE TABLE / ALTER TABLE: a partition created under a base table,
  * or attached to one, gets the maintenance triggers (statements aimed straight at a partition fire
  * only its own triggers); ATTACH and DETACH also change the base table's rows without a DML
