@@ -401,12 +401,8 @@ InsertIndexEntries(Relation vrel, List *indexes, TupleTableSlot *slot, bool summ
 	foreach (lc, indexes) {
 		Relation ir = (Relation) lfirst(lc);
 		IndexInfo *ii = BuildIndexInfo(ir);
-#if PG_VERSION_NUM >= 160000
-		if (summarizing_only && !ii->ii_Summarizing)
+		if (summarizing_only && !SHINJP_INDEX_IS_SUMMARIZING(ii))
 			continue;
-#else
-		(void) summarizing_only;
-#endif
 		Datum values[INDEX_MAX_KEYS];
 		bool isnull[INDEX_MAX_KEYS];
 		FormIndexDatum(ii, slot, NULL, values, isnull);
@@ -507,17 +503,10 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
 					simple_table_tuple_delete(vrel, &tid, snap);
 					(*deleted)++;
 				} else {
-#if PG_VERSION_NUM >= 160000
-					TU_UpdateIndexes update_indexes;
+					SHINJP_UPDATE_INDEXES_TYPE update_indexes;
 					simple_table_tuple_update(vrel, &tid, nr, snap, &update_indexes);
-					if (update_indexes != TU_None)
-						InsertIndexEntries(vrel, indexes, nr, update_indexes == TU_Summarizing);
-#else
-					bool update_indexes;
-					simple_table_tuple_update(vrel, &tid, nr, snap, &update_indexes);
-					if (update_indexes)
-						InsertIndexEntries(vrel, indexes, nr, false);
-#endif
+					if (SHINJP_UPDATE_NEEDS_INDEXES(update_indexes))
+						InsertIndexEntries(vrel, indexes, nr, SHINJP_UPDATE_SUMMARIZING_ONLY(update_indexes));
 					if (flagged)
 						ItemPointerCopy(&nr->tts_tid, recompute);
 				}

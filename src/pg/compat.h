@@ -38,4 +38,20 @@
 #define SHINJP_HAVE_RESTRICT_SEARCH_PATH 1
 #endif
 
+/*
+ * 16 made table_tuple_update say which indexes need entries for the new row version (all, only
+ * summarizing ones such as BRIN, or none) instead of a bool, and IndexInfo says which are summarizing.
+ */
+#if PG_VERSION_NUM >= 160000
+#define SHINJP_UPDATE_INDEXES_TYPE TU_UpdateIndexes
+#define SHINJP_UPDATE_NEEDS_INDEXES(u) ((u) != TU_None)
+#define SHINJP_UPDATE_SUMMARIZING_ONLY(u) ((u) == TU_Summarizing)
+#define SHINJP_INDEX_IS_SUMMARIZING(ii) ((ii)->ii_Summarizing)
+#else
+#define SHINJP_UPDATE_INDEXES_TYPE bool
+#define SHINJP_UPDATE_NEEDS_INDEXES(u) (u)
+#define SHINJP_UPDATE_SUMMARIZING_ONLY(u) false
+#define SHINJP_INDEX_IS_SUMMARIZING(ii) false
+#endif
+
 #endif /* SHINJP_PG_COMPAT_H */
