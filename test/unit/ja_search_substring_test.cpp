@@ -172,7 +172,7 @@ TEST(JaSubstring, ConsistentNeverLosesAMatch)
 TEST(JaSubstring, RandomisedIndexAgreesWithScan)
 {
 	const char32_t alphabet[] = {U'あ', U'い', U'ア', U'イ', U'ー', U'東', U'京', U'a', U'A', U' ', U'ｱ', U'-',
-	                             U'か', 0x3099, U'ゝ', U'。', U'\t', 0xFE0F};
+	                             U'か', 0x3099, U'ゝ', U'。', U'\t', 0xFE0F, U'カ', U'ヽ', 0xFF9E, U'ウ', U'ゔ'};
 	std::mt19937 rng(42);
 	auto random_text = [&](size_t max_len) {
 		std::string s;
@@ -181,7 +181,7 @@ TEST(JaSubstring, RandomisedIndexAgreesWithScan)
 			shinjp::ts::AppendUtf8(s, alphabet[rng() % (sizeof(alphabet) / sizeof(alphabet[0]))]);
 		return s;
 	};
-	for (int round = 0; round < 3000; round++) {
+	for (int round = 0; round < 10000; round++) {
 		std::string doc = random_text(12);
 		std::string needle = random_text(4);
 		ExpectIndexAgrees(SearchQuery::Literal(needle), doc);
