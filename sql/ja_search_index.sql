@@ -76,3 +76,44 @@ RESET enable_seqscan;
 -- NULL arguments
 SELECT NULL::text &@ '東京' AS null_doc, '東京'::text &@ NULL AS null_needle;
 DROP TABLE docs;
+-- Keys: kana, ASCII and CJK punctuation (code points below U+3100) put a unigram key in every row
+-- that has them, so a 1-character needle of them reads one posting list; other characters (kanji,
+-- emoji) are a partial match over their bigrams and end key.  Both are exact wherever the character
+-- stands (first, middle, last, alone, in a long row), and so is every 2-character needle.
+CREATE TABLE keydocs (id int PRIMARY KEY, body text);
+INSERT INTO keydocs
+SELECT g, substr(a, 1 + g % 29, 1 + g % 7) || substr(a, 1 + (g * 7) % 29, g % 4)
+FROM generate_series(1, 600) g, (VALUES ('あいうえおアイウエオ東京都abcABC、。ー😀 ｲｰ々ぃ人x')) v(a);
+INSERT INTO keydocs VALUES (1001, 'イ'), (1002, '東'), (1003, 'a'), (1004, '。'), (1005, 'ー'), (1006, '😀'),
+	(1007, 'い' || repeat('x', 40000) || 'ぃ京'), (1008, repeat('人', 20000) || 'ｳ'), (1009, ' '), (1010, '');
+CREATE INDEX keydocs_idx ON keydocs USING gin (body shinjp.ja_substring_ops);
+CREATE TEMP TABLE key_needles AS
+SELECT DISTINCT c1 AS needle FROM regexp_split_to_table('あいうえおアイウエオ東京都abcABC、。ー😀 ｲｰ々ぃ人xｳ', '') c1
+UNION SELECT c1 || c2 FROM regexp_split_to_table('いイ東京aA。ー😀 ｲ々ぃ人xｳ', '') c1, regexp_split_to_table('いイ東京aA。ー😀 ｲ々ぃ人xｳ', '') c2;
+SET enable_seqscan = off;
+CREATE TEMP TABLE key_index AS SELECT needle, array(SELECT id FROM keydocs WHERE body &@ needle ORDER BY id) AS ids FROM key_needles;
+RESET enable_seqscan;
+SET enable_indexscan = off; SET enable_bitmapscan = off;
+CREATE TEMP TABLE key_scan AS SELECT needle, array(SELECT id FROM keydocs WHERE body &@ needle ORDER BY id) AS ids FROM key_needles;
+RESET enable_indexscan; RESET enable_bitmapscan;
+SELECT length(i.needle) AS chars, count(*) AS needles, count(*) FILTER (WHERE i.ids = s.ids) AS index_equals_scan,
+	sum(cardinality(s.ids)) AS rows_matched
+FROM key_index i JOIN key_scan s USING (needle) GROUP BY 1 ORDER BY 1;
+-- a few needles: how many rows, and whether the single-character rows (1001-1006, 1009) and the long
+-- rows (1007: い, 40,000 x, ぃ京 at the end; 1008: 20,000 人 then ｳ at the end) are among them
+SELECT needle, cardinality(ids) AS n, array(SELECT u FROM unnest(ids) u WHERE u > 1000) AS special_rows
+FROM key_index WHERE needle IN ('イ', '京', 'ぃ', 'ｳ', '😀', ' ', 'ー', 'a', '。', '東', '人', 'ぃ京', '人ｳ', '人人', 'x')
+ORDER BY needle COLLATE "C";
+-- no recheck for 1- and 2-character needles (the operator function is never called), a recheck for longer ones
+SET track_functions = 'all';
+BEGIN;
+SET LOCAL enable_seqscan = off;
+SELECT count(*) AS kana FROM keydocs WHERE body &@ 'ｲ';
+SELECT count(*) AS kanji FROM keydocs WHERE body &@ '京';
+SELECT count(*) AS two_chars FROM keydocs WHERE body &@ 'イ東';
+SELECT coalesce(sum(calls), 0) AS rechecks FROM pg_stat_xact_user_functions WHERE funcname = 'ja_contains';
+SELECT count(*) AS three_chars FROM keydocs WHERE body &@ 'いうえ';
+SELECT sum(calls) > 0 AS rechecked FROM pg_stat_xact_user_functions WHERE funcname = 'ja_contains';
+COMMIT;
+RESET track_functions;
+DROP TABLE keydocs;

@@ -132,10 +132,13 @@ DocumentKeys(const std::u32string &cps, std::vector<int64_t> *keys)
 	keys->clear();
 	if (cps.empty())
 		return;
-	keys->reserve(cps.size());
-	for (size_t k = 0; k + 1 < cps.size(); k++)
+	keys->reserve(2 * cps.size());
+	for (size_t k = 0; k + 1 < cps.size(); k++) {
+		if (HasUnigramKey(cps[k]))
+			keys->push_back(UnigramKey(cps[k]));
 		keys->push_back(BigramKey(cps[k], cps[k + 1]));
-	keys->push_back(BigramKey(cps.back(), 0));
+	}
+	keys->push_back(UnigramKey(cps.back())); /* the end key (the unigram, if c has one) */
 	CheckInterrupts();
 	std::sort(keys->begin(), keys->end());
 	keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
@@ -172,9 +175,21 @@ SearchQuery::AddAlternative(Term &term, std::string utf8)
 	alt.self_normalizing = !alt.cps.empty();
 	for (char32_t c : alt.cps)
 		alt.self_normalizing = alt.self_normalizing && IsSelfNormalizing(c);
+	if (alt.self_normalizing) {
+		/* ァ..ヶ fold to ぁ..ゖ (U+30A1..30F6 → U+3041..3096) wherever they stand, as the hiragana do */
+		std::u32string kata = alt.cps;
+		bool any = false;
+		for (char32_t &c : kata)
+			if (c >= 0x3041 && c <= 0x3096) {
+				c += 0x60;
+				any = true;
+			}
+		if (any)
+			alt.raw_katakana = ToUtf8(kata, 0, kata.size());
+	}
 	auto add_key = [&](int64_t key, bool partial) { alt.key_idx.push_back(KeyIndex(key, partial)); };
 	if (alt.cps.size() == 1) {
-		add_key(BigramKey(alt.cps[0], 0), true);
+		add_key(UnigramKey(alt.cps[0]), !HasUnigramKey(alt.cps[0]));
 	} else {
 		std::vector<int64_t> bigrams;
 		for (size_t k = 0; k + 1 < alt.cps.size(); k++)
@@ -376,6 +391,30 @@ SearchQuery::Matches(std::u32string_view doc) const
 	return true;
 }
 
+namespace {
+
+/* raw contains needle at a place followed by a normalisation boundary (or the end). */
+bool
+FoundVerbatim(std::string_view raw, const std::string &needle)
+{
+	const char *base = raw.data();
+	size_t from = 0;
+	while (from + needle.size() <= raw.size()) {
+		const void *hit = memmem(base + from, raw.size() - from, needle.data(), needle.size());
+		if (hit == nullptr)
+			return false;
+		size_t start = static_cast<size_t>(static_cast<const char *>(hit) - base);
+		size_t end = start + needle.size();
+		char32_t next = 0;
+		if (end >= raw.size() || (DecodeUtf8(base, raw.size(), end, &next), NormalizationBoundaryBefore(next)))
+			return true;
+		from = start + 1;
+	}
+	return false;
+}
+
+}  // namespace
+
 bool
 SearchQuery::MatchesRaw(std::string_view raw) const
 {
@@ -387,22 +426,11 @@ SearchQuery::MatchesRaw(std::string_view raw) const
 			if (t.negated)
 				continue;
 			for (const Alternative &a : t.alts) {
-				if (!a.self_normalizing)
-					continue;
-				const char *base = raw.data();
-				size_t from = 0;
-				while (!satisfied && from + a.utf8.size() <= raw.size()) {
-					const void *hit = memmem(base + from, raw.size() - from, a.utf8.data(), a.utf8.size());
-					if (hit == nullptr)
-						break;
-					size_t end = static_cast<size_t>(static_cast<const char *>(hit) - base) + a.utf8.size();
-					char32_t next = 0;
-					if (end >= raw.size() || (DecodeUtf8(base, raw.size(), end, &next), NormalizationBoundaryBefore(next)))
-						satisfied = true;
-					from = static_cast<size_t>(static_cast<const char *>(hit) - base) + 1;
-				}
-				if (satisfied)
+				if (a.self_normalizing &&
+				    (FoundVerbatim(raw, a.utf8) || (!a.raw_katakana.empty() && FoundVerbatim(raw, a.raw_katakana)))) {
+					satisfied = true;
 					break;
+				}
 			}
 			if (satisfied)
 				break;

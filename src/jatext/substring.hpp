@@ -3,11 +3,19 @@
  * class, and the compiled search query (the query builder) that both the index and the operators use.
  *
  * Keys.  A document's keys are the distinct bigrams of its normalised code points, each packed exactly
- * into an int8 as (first << 21) | second, plus (last << 21) | 0 for its final character.  Keys are
- * exact, never hashed, so:
+ * into an int8 as (first << 21) | second; plus (c << 21) | 0 for its final character and for every
+ * character c that HasUnigramKey (kana, ASCII, CJK punctuation: the few hundred characters below
+ * U+3100).  No text contains U+0000, so a (c << 21) | 0 key never equals a bigram.  Keys are exact,
+ * never hashed, so:
+ *  - a 1-character needle c with HasUnigramKey(c) is the one key (c << 21) | 0: one posting list,
+ *    no recheck.  These characters are frequent (い is in most rows), so their lists are dense and
+ *    compress to about a byte per row; a partial match over every bigram starting with い would
+ *    merge hundreds of lists and made such a query several times slower;
+ *  - any other 1-character needle c (kanji, Hangul, emoji: thousands of mostly rare characters, whose
+ *    unigram lists would be sparse and cost the index about 2 bytes per row) is a partial-match scan
+ *    of the key range [c << 21, (c << 21) | 0x1FFFFF]: every occurrence of c is the first half of
+ *    some key (the end key covers a final c): no recheck;
  *  - a 2-character needle is one key, and a row that has it contains the needle: no recheck;
- *  - a 1-character needle c is a partial-match scan of the key range [c << 21, (c << 21) | 0x1FFFFF]:
- *    every occurrence of c is the first half of some key (the end key covers a final c): no recheck;
  *  - a longer needle needs all its bigrams, then a recheck against the normalised text.
  * Nothing depends on positions, so documents of any length are served (no tsvector 16,383 limit).
  *
@@ -37,6 +45,20 @@ BigramKey(char32_t first, char32_t second)
 	return (static_cast<int64_t>(first) << kKeyShift) | static_cast<int64_t>(second);
 }
 
+/* The key of a character on its own ((c << 21) | 0): its unigram, or for a final character its end key. */
+inline int64_t
+UnigramKey(char32_t c)
+{
+	return BigramKey(c, 0);
+}
+
+/* Whether every document carries c's UnigramKey (not only when c is final): code points below U+3100. */
+inline bool
+HasUnigramKey(char32_t c)
+{
+	return c < 0x3100;
+}
+
 /* The sorted, distinct keys of a document given as normalised code points. */
 void DocumentKeys(const std::u32string &normalised, std::vector<int64_t> *keys);
 
@@ -48,7 +70,7 @@ enum Ternary : uint8_t { kFalse = 0, kTrue = 1, kMaybe = 2 };
 
 struct QueryKey {
 	int64_t key;
-	bool partial; /* a 1-character needle: match every key with this first character */
+	bool partial; /* a 1-character needle without a unigram key: match every key with this first character */
 };
 
 struct Alternative {
@@ -57,6 +79,7 @@ struct Alternative {
 	std::vector<uint32_t> key_idx; /* indexes into SearchQuery::keys */
 	bool exact;                    /* key presence decides the match (needle of 1 or 2 characters) */
 	bool self_normalizing;         /* every character IsSelfNormalizing: see MatchesRaw */
+	std::string raw_katakana;      /* self-normalising with hiragana: the needle with them in katakana */
 	std::vector<uint32_t> failure; /* KMP failure function, for needles longer than kNaiveFindMax */
 
 	/* First occurrence of the needle in hay at or after from, or npos; linear time. */
@@ -88,8 +111,9 @@ class SearchQuery {
 	bool Matches(std::u32string_view normalised_doc) const;
 	/*
 	 * A cheap sufficient test on the *original* document: true when every clause has a positive
-	 * term with a self-normalising alternative found verbatim in raw_doc (followed by a
-	 * normalisation boundary).  False means "unknown": evaluate Matches on the normalised text.
+	 * term with a self-normalising alternative found verbatim in raw_doc, or in katakana where it
+	 * has hiragana (full-width katakana folds to hiragana one for one), followed by a normalisation
+	 * boundary.  False means "unknown": evaluate Matches on the normalised text.
 	 */
 	bool MatchesRaw(std::string_view raw_doc) const;
 	/* Evaluation from key presence (one Ternary per key): kTrue, kFalse, or kMaybe (recheck). */
