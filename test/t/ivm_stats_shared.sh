@@ -2,8 +2,9 @@
 # Shared IVM maintenance statistics: a throwaway cluster with shared_preload_libraries = shinjp
 # (demo/cluster.sh, private port 56200-56299, the extension from build/tmp_install or IVM_DESTDIR)
 # proves that counters of two sessions add up in a third (scope 'cluster'), that reset works and is
-# refused to a non-owner, that other databases see nothing, that dropped views disappear, and that a
-# full shared table (shinjp.ivm_stats_max) falls back to session counters and counts the overflow.
+# refused to a non-owner, that other databases see nothing, that dropped views disappear, that
+# concurrent writers lose no update, and that a full shared table (shinjp.ivm_stats_max) falls back
+# to session counters and counts the overflow.  About 5 s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -77,6 +78,13 @@ q -c "INSERT INTO reviews VALUES (22, 2, 50)"
 q -c "SELECT shinjp.ivm_drop('big')" >/dev/null
 expect "dropped view is gone" "$(q -c "SELECT string_agg(view::text, ',' ORDER BY view::text) FROM shinjp.ivm_stats")" "daily"
 expect "and its entry freed" "$(q -c "SELECT entries FROM shinjp.ivm_stats_info()")" "1"
+
+# concurrent writers: no update of the shared counters is lost
+q -c "SELECT shinjp.ivm_stats_reset()" >/dev/null
+printf '%s\n' '\set u random(1, 50)' 'INSERT INTO reviews VALUES (:u, :u, :u);' >"$dir/write.sql"
+pgbench -n -U bob -c 4 -j 2 -t 100 -f "$dir/write.sql" >"$dir/pgbench.log" 2>&1 || { cat "$dir/pgbench.log"; fail "pgbench"; }
+expect "4 concurrent writers x 100 statements" \
+	"$(q -c "SELECT statements, delta_rows FROM shinjp.ivm_stats WHERE view = 'daily'::regclass")" "400|400"
 
 # a full shared table: the eleventh view keeps session counters, the overflow is counted
 q -c "ALTER SYSTEM SET shinjp.ivm_stats_max = 10"
