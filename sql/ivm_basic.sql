@@ -155,6 +155,18 @@ UPDATE events SET day = day + 200 WHERE user_id = 2;
 DELETE FROM events_2024 WHERE user_id = 3;
 INSERT INTO events VALUES (NULL, '2024-07-07', NULL);
 :check
+-- partitions created, attached (with rows) and detached after the view: still maintained
+CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+INSERT INTO events_2026 VALUES (1, '2026-03-03', 'k1');
+CREATE TABLE events_2027 (user_id int, day date, kind text);
+INSERT INTO events_2027 VALUES (1, '2027-02-02', 'k9'), (2, '2027-03-03', 'k1');
+ALTER TABLE events ATTACH PARTITION events_2027 FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+:check
+INSERT INTO events_2027 VALUES (3, '2027-04-04', 'k1');
+ALTER TABLE events DETACH PARTITION events_2024;
+:check
+SELECT tgrelid::regclass AS partition_with_triggers, count(*) FROM pg_trigger
+WHERE tgname LIKE 'shinjp_ivm%' AND tgrelid::regclass::text LIKE 'events%' GROUP BY 1 ORDER BY 1;
 
 -- what is refused at creation, each naming the part
 SELECT shinjp.ivm_create('bad', 'SELECT user_id, count(*) FROM reviews GROUP BY user_id HAVING count(*) > 1');
@@ -223,3 +235,37 @@ UPDATE deck_stats SET cards = cards + 1 WHERE deck = 1;
 :check
 SELECT shinjp.ivm_refresh('deck_stats') >= 0 AS refreshed;
 :check
+
+-- a view's tables and columns cannot be dropped, retyped, renamed or moved under it (its
+-- maintenance SQL names them); columns it does not read stay free
+CREATE TABLE dep (id int PRIMARY KEY, u int, v int, spare int);
+INSERT INTO dep SELECT g, g % 3, g FROM generate_series(1, 10) g;
+SELECT shinjp.ivm_create('dep_v', 'SELECT u, count(*) AS n, sum(v) AS s FROM dep GROUP BY u');
+DROP TABLE dep;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep DROP COLUMN v;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep RENAME TO dep2;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep RENAME COLUMN v TO w;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep_v RENAME TO dep_v2;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep_v RENAME COLUMN n TO cnt;
+\echo :LAST_ERROR_SQLSTATE
+CREATE SCHEMA elsewhere;
+ALTER TABLE dep SET SCHEMA elsewhere;
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE dep RENAME COLUMN spare TO extra;
+ALTER TABLE dep DROP COLUMN extra;
+ALTER TABLE dep ADD COLUMN note text;
+INSERT INTO dep VALUES (11, 1, 11, 'x');
+SELECT count(*) AS differences FROM shinjp.ivm_verify('dep_v');
+-- dropping the view table by hand, or a base table with CASCADE, forgets the view and its triggers
+DROP TABLE dep_v;
+SELECT count(*) AS catalog_rows, (SELECT count(*) FROM pg_trigger WHERE tgrelid = 'dep'::regclass) AS triggers
+FROM shinjp.ivm_view WHERE view::oid NOT IN (SELECT oid FROM pg_class);
+SELECT shinjp.ivm_create('dep_v', 'SELECT u, count(*) AS n, sum(v) AS s FROM dep GROUP BY u');
+DROP TABLE dep CASCADE;
+SELECT count(*) AS stale_catalog_rows FROM shinjp.ivm_view WHERE view::oid NOT IN (SELECT oid FROM pg_class);
+DROP SCHEMA elsewhere;

@@ -114,6 +114,17 @@ UPDATE reviews SET answer_ms = 7 WHERE id = 40;
 COMMIT;
 :check
 
+-- a published view table needs a replica identity for the fast path's UPDATE, as for any UPDATE
+SET client_min_messages = error;
+CREATE PUBLICATION fastpath_pub FOR TABLE daily;
+RESET client_min_messages;
+INSERT INTO reviews (user_id, reviewed_at, rating, answer_ms) VALUES (2, '2024-03-02 18:00', 3, 5);
+\echo :LAST_ERROR_SQLSTATE
+ALTER TABLE daily REPLICA IDENTITY FULL;
+INSERT INTO reviews (user_id, reviewed_at, rating, answer_ms) VALUES (2, '2024-03-02 18:00', 3, 5);
+DROP PUBLICATION fastpath_pub;
+:check
+
 SELECT shinjp.ivm_drop('daily'), shinjp.ivm_drop('tags');
 DROP SCHEMA fastpath CASCADE;
 RESET search_path;

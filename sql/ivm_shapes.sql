@@ -61,6 +61,51 @@ SELECT shinjp.ivm_drop('pairs');
 INSERT INTO emp VALUES (4, 1, 'a', 70);
 :check
 SELECT shinjp.ivm_drop('team'), shinjp.ivm_drop('by_region'), shinjp.ivm_drop('rich_pairs');
+
+-- [NOT] EXISTS conditions ANDed into WHERE: a write to the subquery's table moves main-query rows
+-- in or out of the view
+\set check 'SELECT l.view::text AS view, d.difference, d.row_value FROM shinjp.ivm_list l, shinjp.ivm_verify(l.view) d WHERE l.view::text IN (''reviewed_decks'', ''untagged'', ''verbs_not_easy'') ORDER BY 1, 2, 3;'
+CREATE TABLE cards (id int PRIMARY KEY, deck int, due int);
+CREATE TABLE reviews (id serial PRIMARY KEY, card int, rating int);
+CREATE TABLE tags (card int, tag text);
+INSERT INTO cards SELECT g, g % 3, g % 5 FROM generate_series(1, 12) g;
+INSERT INTO reviews (card, rating) SELECT 1 + g % 12, 1 + g % 4 FROM generate_series(1, 30) g;
+INSERT INTO tags VALUES (1, 'verb'), (2, 'verb'), (2, 'noun'), (5, 'noun');
+SELECT shinjp.ivm_create('reviewed_decks', 'SELECT c.deck, count(*) AS n, max(c.due) AS mx FROM cards c WHERE c.due > 0 AND EXISTS (SELECT 1 FROM reviews r WHERE r.card = c.id AND r.rating = 1) GROUP BY c.deck');
+SELECT shinjp.ivm_create('untagged', 'SELECT c.deck, count(*) AS n FROM cards c WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.card = c.id) GROUP BY c.deck');
+SELECT shinjp.ivm_create('verbs_not_easy', 'SELECT c.id, c.deck FROM cards c WHERE EXISTS (SELECT 1 FROM tags t WHERE t.card = c.id AND t.tag = ''verb'') AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.card = c.id AND r.rating = 4)');
+SELECT shinjp.ivm_create('bad', 'SELECT c.id FROM cards c WHERE c.id IN (SELECT card FROM tags)');
+\echo :LAST_ERROR_SQLSTATE
+SELECT shinjp.ivm_create('bad', 'SELECT c.id FROM cards c WHERE EXISTS (SELECT 1 FROM cards c2 WHERE c2.deck = c.deck AND c2.id <> c.id)');
+\echo :LAST_ERROR_SQLSTATE
+SELECT shinjp.ivm_create('bad', 'SELECT c.id FROM cards c WHERE c.due > 1 OR EXISTS (SELECT 1 FROM tags t WHERE t.card = c.id)');
+\echo :LAST_ERROR_SQLSTATE
+SELECT shinjp.ivm_create('bad', 'SELECT c.id FROM cards c WHERE EXISTS (SELECT 1 FROM tags t JOIN reviews r ON r.card = t.card WHERE t.card = c.id)');
+\echo :LAST_ERROR_SQLSTATE
+:check
+-- the subquery's table: inserts, deletes, updates that move matches between rows
+INSERT INTO reviews (card, rating) VALUES (3, 1);
+INSERT INTO reviews (card, rating) VALUES (3, 1), (4, 4), (7, 1);
+DELETE FROM reviews WHERE card = 3;
+UPDATE reviews SET rating = 1 WHERE rating = 2;
+UPDATE reviews SET card = card + 1 WHERE id % 3 = 0;
+INSERT INTO tags VALUES (3, 'verb'), (4, 'x'), (4, 'y');
+DELETE FROM tags WHERE card = 4 AND tag = 'x';
+DELETE FROM tags WHERE card = 4;
+UPDATE tags SET card = 9 WHERE card = 1;
+:check
+-- the main table, then all three tables in one statement, then TRUNCATE of a subquery's table
+INSERT INTO cards VALUES (13, 1, 2), (14, 2, 0);
+UPDATE cards SET due = 0 WHERE id = 2;
+DELETE FROM cards WHERE id = 5;
+WITH a AS (INSERT INTO cards VALUES (20, 0, 3)), b AS (INSERT INTO reviews (card, rating) VALUES (20, 1)), c AS (INSERT INTO tags VALUES (20, 'verb')) SELECT 1 AS done;
+WITH a AS (DELETE FROM tags WHERE card = 20), b AS (UPDATE reviews SET rating = 4 WHERE card = 20) SELECT 1 AS done;
+:check
+TRUNCATE tags;
+:check
+SELECT deck, n, mx FROM reviewed_decks ORDER BY 1;
+SELECT deck, n FROM untagged ORDER BY 1;
+SELECT shinjp.ivm_drop('reviewed_decks'), shinjp.ivm_drop('untagged'), shinjp.ivm_drop('verbs_not_easy');
 SELECT count(*) AS triggers_left FROM pg_trigger WHERE tgrelid = 'emp'::regclass AND tgname LIKE 'shinjp_ivm%';
 DROP SCHEMA shapes CASCADE;
 RESET search_path;

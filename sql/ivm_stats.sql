@@ -57,20 +57,19 @@ INSERT INTO st_reviews VALUES (1, 1, 1);
 SELECT shinjp.ivm_drop('st_daily');
 SELECT count(*) AS rows_after_drop FROM shinjp.ivm_stats;
 SELECT entries FROM shinjp.ivm_stats_info();
--- dropped behind shinjp's back: skipped on read, removed by the next reset
+-- a view table dropped with DROP TABLE loses its counters too (the sql_drop event trigger)
 SELECT shinjp.ivm_create('st_daily2', 'SELECT user_id, count(*) AS n FROM st_reviews GROUP BY user_id');
 INSERT INTO st_reviews VALUES (2, 1, 1);
-SELECT 'st_daily2'::regclass::oid AS daily2_oid \gset
+SELECT count(*) AS rows_before_drop_table FROM shinjp.ivm_stats;
 DROP TABLE st_daily2;
 SELECT count(*) AS rows_after_drop_table FROM shinjp.ivm_stats;
+SELECT entries AS entries_after_drop_table FROM shinjp.ivm_stats_info();
 RESET ROLE;
 SET ROLE regress_ivm_stats_other;
-SELECT shinjp.ivm_stats_reset() AS stale_removed_by_anyone;
+SELECT shinjp.ivm_stats_reset() AS nothing_left_to_reset;
 RESET ROLE;
-SELECT entries FROM shinjp.ivm_stats_info();
 
 DROP TABLE st_reviews, st_plain;
-DELETE FROM shinjp.ivm_view WHERE view::oid = :daily2_oid;
 REVOKE CREATE ON SCHEMA public FROM regress_ivm_stats_owner;
 DROP ROLE regress_ivm_stats_owner;
 DROP ROLE regress_ivm_stats_other;

@@ -77,6 +77,24 @@ CREATE FUNCTION shinjp.ivm_before_trigger() RETURNS trigger
 	LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION shinjp.ivm_before_trigger() IS 'statement-level BEFORE trigger on base tables of join views: notes statements that may change several base tables at once (internal)';
 
+CREATE FUNCTION shinjp.ivm_ddl_trigger() RETURNS event_trigger
+	AS 'MODULE_PATHNAME', 'shinjp_ivm_ddl_trigger'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION shinjp.ivm_ddl_trigger() IS 'event trigger: partitions created under or attached to a base table get the maintenance triggers; ATTACH / DETACH PARTITION recompute the views over it (internal)';
+
+CREATE EVENT TRIGGER shinjp_ivm_partitions ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
+	EXECUTE FUNCTION shinjp.ivm_ddl_trigger();
+COMMENT ON EVENT TRIGGER shinjp_ivm_partitions IS 'keeps incremental views maintained when partitions of their base tables are created, attached or detached';
+
+CREATE FUNCTION shinjp.ivm_drop_trigger() RETURNS event_trigger
+	AS 'MODULE_PATHNAME', 'shinjp_ivm_drop_trigger'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION shinjp.ivm_drop_trigger() IS 'event trigger: a view table dropped by hand or by CASCADE loses its catalog row and unneeded triggers (internal)';
+
+CREATE EVENT TRIGGER shinjp_ivm_drops ON sql_drop WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
+	EXECUTE FUNCTION shinjp.ivm_drop_trigger();
+COMMENT ON EVENT TRIGGER shinjp_ivm_drops IS 'forgets incremental views whose tables were dropped without shinjp.ivm_drop';
+
 -- verify(view): the rows where the view differs from a fresh run of its query, with the caller's
 -- own rights (EXCEPT ALL in both directions, hidden bookkeeping columns included).
 CREATE FUNCTION shinjp.ivm_verify(view regclass, OUT difference text, OUT row_value text)

@@ -501,6 +501,8 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
 					ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
 					                errmsg("incremental view %s is out of step with its base tables", RelationGetRelationName(vrel)),
 					                errdetail("A group's row count became negative."), errhint("Run shinjp.ivm_refresh on the view.")));
+				/* as the executor does: a published table needs a replica identity for these */
+				CheckCmdReplicaIdentity(vrel, DatumGetInt64(nr->tts_values[count_att - 1]) == 0 ? CMD_DELETE : CMD_UPDATE);
 				if (DatumGetInt64(nr->tts_values[count_att - 1]) == 0) {
 					simple_table_tuple_delete(vrel, &tid, snap);
 					(*deleted)++;

@@ -35,6 +35,7 @@
 extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_aggregate.h"
@@ -43,6 +44,7 @@ extern "C" {
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
 #include "commands/defrem.h"
+#include "commands/event_trigger.h"
 #include "portability/instr_time.h"
 #include "utils/fmgroids.h"
 #include "utils/rls.h"
@@ -59,6 +61,7 @@ extern "C" {
 #include "parser/parser.h"
 #include "parser/parsetree.h"
 #include "storage/lmgr.h"
+#include "tcop/deparse_utility.h"
 #include "tcop/tcopprot.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -113,9 +116,19 @@ struct ViewDef {
 	char **base_alias; /* "__ivm_rN" */
 	char *row_sql;     /* SELECT keys AS __k<i>, agg args AS __a<j>_<n> FROM ... WHERE ... */
 	char *query_sql;   /* the user's query, deparsed with qualified names */
+	Query *query;      /* the user's query, analysed (WITH queries inlined) */
 	bool has_minmax;
 	bool *key_nullable; /* by key number (1-based) */
+	/* [NOT] EXISTS (SELECT ... FROM u WHERE ...) conjuncts of WHERE, each over one base table */
+	int nexists;
+	int *exists_base;        /* index into base_* of its table */
+	bool *exists_negated;
+	char **exists_text;      /* the EXISTS (...) as printed in row_sql, un-negated */
+	char **exists_template;  /* row_sql with that whole conjunct replaced by kExistsMarker */
 };
+
+/* Printed in place of an EXISTS conjunct (a parameter no query of ours has). */
+const char *const kExistsMarker = "$9999";
 
 [[noreturn]] void
 Unsupported(const char *what, const char *hint)
@@ -141,7 +154,7 @@ CheckExprWalker(Node *node, void *context)
 		return false;
 	}
 	if (IsA(node, SubLink))
-		Unsupported("subqueries", "Use inner joins instead of subqueries.");
+		Unsupported("subqueries", "Use inner joins, subqueries in FROM, or EXISTS / NOT EXISTS conditions ANDed into WHERE.");
 	if (IsA(node, WindowFunc))
 		Unsupported("window functions", NULL);
 	if (IsA(node, GroupingFunc))
@@ -316,11 +329,93 @@ FilteredArg(Expr *filter, Expr *arg)
 	return (Expr *) c;
 }
 
+/* The SubLink of a conjunct "EXISTS (...)" or "NOT EXISTS (...)", else NULL. */
+SubLink *
+ExistsOf(Node *conj, bool *negated)
+{
+	*negated = false;
+	if (conj != NULL && IsA(conj, BoolExpr) && ((BoolExpr *) conj)->boolop == NOT_EXPR) {
+		*negated = true;
+		conj = (Node *) linitial(((BoolExpr *) conj)->args);
+	}
+	if (conj != NULL && IsA(conj, SubLink) && ((SubLink *) conj)->subLinkType == EXISTS_SUBLINK)
+		return (SubLink *) conj;
+	return NULL;
+}
+
+/* Top-level conjuncts of WHERE that are [NOT] EXISTS, in order. */
+List *
+ExistsSublinks(Query *q)
+{
+	List *out = NIL;
+	if (q->jointree == NULL)
+		return NIL;
+	ListCell *lc;
+	foreach (lc, make_ands_implicit((Expr *) q->jointree->quals)) {
+		bool neg;
+		SubLink *sl = ExistsOf((Node *) lfirst(lc), &neg);
+		if (sl != NULL)
+			out = lappend(out, sl);
+	}
+	return out;
+}
+
+List *
+NonExistsConjuncts(Node *quals)
+{
+	List *out = NIL;
+	ListCell *lc;
+	foreach (lc, make_ands_implicit((Expr *) quals)) {
+		bool neg;
+		if (ExistsOf((Node *) lfirst(lc), &neg) == NULL)
+			out = lappend(out, lfirst(lc));
+	}
+	return out;
+}
+
+void CollectBases(Query *q, ViewDef *def);
+void CheckSimpleSubquery(Query *sub);
+
+/*
+ * [NOT] EXISTS over one base table that the FROM list does not use: its table becomes a base
+ * table whose statements flip rows in or out of the view (see ExistsSource).
+ */
+void
+CollectExists(Query *q, ViewDef *def)
+{
+	List *conj = make_ands_implicit((Expr *) q->jointree->quals);
+	def->exists_base = (int *) palloc0(sizeof(int) * (list_length(conj) + 1));
+	def->exists_negated = (bool *) palloc0(sizeof(bool) * (list_length(conj) + 1));
+	def->nexists = 0;
+	int nfrom = def->nbase;
+	ListCell *lc;
+	foreach (lc, conj) {
+		bool neg;
+		SubLink *sl = ExistsOf((Node *) lfirst(lc), &neg);
+		if (sl == NULL)
+			continue;
+		Query *sub = (Query *) sl->subselect;
+		CheckSimpleSubquery(sub);
+		if (list_length(sub->rtable) != 1 || ((RangeTblEntry *) linitial(sub->rtable))->rtekind != RTE_RELATION)
+			Unsupported("EXISTS subqueries over anything but one table", "Join the other tables in the main query.");
+		CollectBases(sub, def);
+		for (int b = 0; b < def->nbase - 1; b++)
+			if (def->base_relids[b] == def->base_relids[def->nbase - 1]) {
+				char *what = psprintf("EXISTS over table \"%s\", which the query also reads elsewhere", get_rel_name(def->base_relids[b]));
+				Unsupported(what, NULL);
+			}
+		def->exists_base[def->nexists] = def->nbase - 1;
+		def->exists_negated[def->nexists] = neg;
+		def->nexists++;
+	}
+	(void) nfrom;
+}
+
 /* Relation RTEs of q and of its subqueries in FROM. */
 int
 CountRelations(Query *q)
 {
-	int n = 0;
+	int n = list_length(ExistsSublinks(q));
 	ListCell *lc;
 	foreach (lc, q->rtable) {
 		RangeTblEntry *rte = (RangeTblEntry *) lfirst(lc);
@@ -458,6 +553,73 @@ AssignAliases(Query *rq, ViewDef *def, int *b)
 	}
 }
 
+/* The main query's aliases, then its EXISTS subqueries' (the order CollectBases/CollectExists used). */
+void
+AssignAllAliases(Query *rq, ViewDef *def)
+{
+	int b = 0;
+	AssignAliases(rq, def, &b);
+	ListCell *lc;
+	foreach (lc, ExistsSublinks(rq))
+		AssignAliases((Query *) ((SubLink *) lfirst(lc))->subselect, def, &b);
+}
+
+/* Replace the i-th [NOT] EXISTS conjunct of q's WHERE by `with` (a copy of q). */
+Query *
+WithExistsReplaced(Query *q, int i, Node *with)
+{
+	Query *c = (Query *) copyObjectImpl(q);
+	List *conj = make_ands_implicit((Expr *) c->jointree->quals);
+	int k = 0;
+	ListCell *lc;
+	foreach (lc, conj) {
+		bool neg;
+		if (ExistsOf((Node *) lfirst(lc), &neg) == NULL)
+			continue;
+		if (k++ == i)
+			lfirst(lc) = with;
+	}
+	c->jointree->quals = (Node *) make_ands_explicit(conj);
+	return c;
+}
+
+/*
+ * The printed text of each EXISTS and the row query with that conjunct replaced by a marker: the
+ * deparser prints both the same way except at that one place, so the common prefix and suffix of
+ * the two texts delimit it.
+ */
+void
+DeparseExists(Query *rq, ViewDef *def)
+{
+	def->exists_text = (char **) palloc0(sizeof(char *) * (def->nexists + 1));
+	def->exists_template = (char **) palloc0(sizeof(char *) * (def->nexists + 1));
+	List *subs = ExistsSublinks(rq);
+	for (int i = 0; i < def->nexists; i++) {
+		Param *marker = makeNode(Param);
+		marker->paramkind = PARAM_EXTERN;
+		marker->paramid = 9999;
+		marker->paramtype = BOOLOID;
+		marker->paramtypmod = -1;
+		marker->location = -1;
+		char *templ = pg_get_querydef(WithExistsReplaced(rq, i, (Node *) marker), false);
+		char *positive = pg_get_querydef(WithExistsReplaced(rq, i, (Node *) list_nth(subs, i)), false);
+		size_t pre = 0;
+		while (templ[pre] != '\0' && templ[pre] == positive[pre])
+			pre++;
+		size_t lt = strlen(templ), lp = strlen(positive), suf = 0;
+		while (suf < lt - pre && suf < lp - pre && templ[lt - 1 - suf] == positive[lp - 1 - suf])
+			suf++;
+		const char *m = strstr(templ + (pre > 0 ? pre - 1 : 0), kExistsMarker);
+		/* the marker may share leading characters ("$") with nothing; accept it where the texts diverge */
+		if (m == NULL || (size_t) (m - templ) > pre || (size_t) (m - templ) + strlen(kExistsMarker) < lt - suf)
+			elog(ERROR, "incremental view: cannot locate EXISTS %d in \"%s\"", i + 1, positive);
+		size_t start = (size_t) (m - templ), end_t = start + strlen(kExistsMarker);
+		/* the positive text spans the same start and the same distance from the end */
+		def->exists_text[i] = pnstrdup(positive + start, lp - (lt - end_t) - start);
+		def->exists_template[i] = templ;
+	}
+}
+
 /* Analyse the defining query and fill def; errors name the unsupported part. Needs SPI. */
 void
 AnalyzeView(const char *sql, ViewDef *def)
@@ -475,10 +637,9 @@ AnalyzeView(const char *sql, ViewDef *def)
 	if (q->setOperations != NULL)
 		Unsupported("UNION, INTERSECT or EXCEPT", "Create one view per branch.");
 	InlineCtes(q);
+	def->query = q;
 	if (q->hasWindowFuncs)
 		Unsupported("window functions", NULL);
-	if (q->hasSubLinks)
-		Unsupported("subqueries", "Use inner joins instead of subqueries.");
 	if (q->hasTargetSRFs)
 		Unsupported("set-returning functions in the select list", NULL);
 	if (q->havingQual != NULL)
@@ -507,7 +668,12 @@ AnalyzeView(const char *sql, ViewDef *def)
 	ListCell *lc;
 	if (def->nbase == 0)
 		Unsupported("queries without a base table", NULL);
+	/* WHERE's [NOT] EXISTS conjuncts are checked by CollectExists; everything else here */
+	Node *all_quals = q->jointree->quals;
+	q->jointree->quals = (Node *) make_ands_explicit(NonExistsConjuncts(all_quals));
 	CheckJoinTree(q, (Node *) q->jointree);
+	q->jointree->quals = all_quals;
+	CollectExists(q, def);
 
 	/* Select list. */
 	int ntle = 0;
@@ -645,9 +811,10 @@ AnalyzeView(const char *sql, ViewDef *def)
 	rq->distinctClause = NIL;
 	rq->hasDistinctOn = false;
 	rq->sortClause = NIL;
+	AssignAllAliases(rq, def);
 	int b = 0;
-	AssignAliases(rq, def, &b);
 	def->row_sql = pg_get_querydef(rq, false);
+	DeparseExists(rq, def);
 	AtEOXact_GUC(true, nest);
 	for (b = 0; b < def->nbase; b++) {
 		const char *p = strstr(def->row_sql, def->base_text[b]);
@@ -756,6 +923,58 @@ NetSum(int j)
 }
 
 /*
+ * Rows of a statement on the table u of [NOT] EXISTS conjunct ex: the main query's rows whose
+ * conjunct flipped.  With E the EXISTS over u as it is now, E_old over u before the statement
+ * (u EXCEPT ALL new rows UNION ALL old rows) and E_chg over the changed rows alone (a row can only
+ * flip if a changed row matches it), a row enters (+1) when E_chg AND E AND NOT E_old and leaves
+ * (-1) when E_chg AND E_old AND NOT E; NOT EXISTS swaps the two.  An INSERT can only make EXISTS
+ * true and a DELETE only false, so each needs one of the two halves.
+ */
+void
+ExistsSource(const ViewDef *def, int ex, bool with_new, bool with_old, StringInfo src, bool *plus_only, bool *minus_only)
+{
+	int b = def->exists_base[ex];
+	const char *btext = def->base_text[b];
+	const char *alias = def->base_alias[b];
+	char *table = pnstrdup(btext, strlen(btext) - strlen(alias) - 1);
+	StringInfoData chg, old;
+	initStringInfo(&chg);
+	initStringInfo(&old);
+	appendStringInfo(&old, "(SELECT * FROM %s", table);
+	if (with_new) {
+		appendStringInfoString(&chg, "SELECT * FROM __ivm_new");
+		appendStringInfoString(&old, " EXCEPT ALL SELECT * FROM __ivm_new");
+	}
+	if (with_old) {
+		appendStringInfo(&chg, "%sSELECT * FROM __ivm_old", with_new ? " UNION ALL " : "");
+		appendStringInfoString(&old, " UNION ALL SELECT * FROM __ivm_old");
+	}
+	appendStringInfo(&old, ") %s", alias);
+	const char *e_now = def->exists_text[ex];
+	char *e_old = ReplaceOnce(e_now, btext, old.data);
+	char *e_chg = ReplaceOnce(e_now, btext, psprintf("(%s) %s", chg.data, alias));
+	char *enters = psprintf("(%s AND %s AND NOT %s)", e_chg, e_now, e_old);
+	char *leaves = psprintf("(%s AND %s AND NOT %s)", e_chg, e_old, e_now);
+	if (def->exists_negated[ex]) {
+		char *t = enters;
+		enters = leaves;
+		leaves = t;
+	}
+	/* insert: EXISTS can only become true (NOT EXISTS only false); delete: the reverse */
+	bool plus = with_new && with_old ? true : with_new != def->exists_negated[ex];
+	bool minus = with_new && with_old ? true : !plus;
+	const char *templ = def->exists_template[ex];
+	if (plus)
+		appendStringInfo(src, "SELECT s.*, 1 AS __m FROM (%s) s", ReplaceOnce(templ, kExistsMarker, enters));
+	if (plus && minus)
+		appendStringInfoString(src, " UNION ALL ");
+	if (minus)
+		appendStringInfo(src, "SELECT s.*, -1 AS __m FROM (%s) s", ReplaceOnce(templ, kExistsMarker, leaves));
+	*plus_only = plus && !minus;
+	*minus_only = minus && !plus;
+}
+
+/*
  * The delta of one statement on base table b, aggregated per group, in view-table column order.
  * Inserts alone (and deletes alone) need no multiplicity filters: plain count/sum/min/max over
  * the transition table, which halves the aggregation work of a batch INSERT.
@@ -765,15 +984,23 @@ DeltaSql(const ViewDef *def, int b, bool with_new, bool with_old)
 {
 	StringInfoData src;
 	initStringInfo(&src);
-	if (with_new)
-		appendStringInfo(&src, "SELECT s.*, 1 AS __m FROM (%s) s",
-		                 ReplaceOnce(def->row_sql, def->base_text[b], psprintf("__ivm_new %s", def->base_alias[b])));
-	if (with_new && with_old)
-		appendStringInfoString(&src, " UNION ALL ");
-	if (with_old)
-		appendStringInfo(&src, "SELECT s.*, -1 AS __m FROM (%s) s",
-		                 ReplaceOnce(def->row_sql, def->base_text[b], psprintf("__ivm_old %s", def->base_alias[b])));
 	bool ins_only = with_new && !with_old, del_only = with_old && !with_new;
+	int ex = -1;
+	for (int i = 0; i < def->nexists; i++)
+		if (def->exists_base[i] == b)
+			ex = i;
+	if (ex >= 0) {
+		ExistsSource(def, ex, with_new, with_old, &src, &ins_only, &del_only);
+	} else {
+		if (with_new)
+			appendStringInfo(&src, "SELECT s.*, 1 AS __m FROM (%s) s",
+			                 ReplaceOnce(def->row_sql, def->base_text[b], psprintf("__ivm_new %s", def->base_alias[b])));
+		if (with_new && with_old)
+			appendStringInfoString(&src, " UNION ALL ");
+		if (with_old)
+			appendStringInfo(&src, "SELECT s.*, -1 AS __m FROM (%s) s",
+			                 ReplaceOnce(def->row_sql, def->base_text[b], psprintf("__ivm_old %s", def->base_alias[b])));
+	}
 	const char *neg = del_only ? "- " : "";
 
 	StringInfoData buf;
@@ -1990,6 +2217,15 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "SPI failed registering %s", target);
 
+	/*
+	 * Like a view's rule: the view table depends on every column, function, operator and type its
+	 * query uses, so DROP TABLE / DROP COLUMN / ALTER COLUMN TYPE of what it reads is refused
+	 * instead of leaving maintenance SQL that no longer runs.
+	 */
+	ObjectAddress view_address;
+	ObjectAddressSet(view_address, RelationRelationId, view);
+	recordDependencyOnExpr(&view_address, (Node *) def.query, NIL, DEPENDENCY_NORMAL);
+
 	/* Triggers first (they lock out writers until commit), then the initial contents. */
 	for (int b = 0; b < def.nbase; b++) {
 		bool seen = false; /* a self-join's second occurrence */
@@ -2076,6 +2312,186 @@ SHINJP_FUNCTION(shinjp_ivm_refresh)
 	StatsAdd(view, &st);
 	SPI_finish();
 	PG_RETURN_INT64((int64) rows);
+}
+
+/*
+ * The stored maintenance SQL names tables and columns: renaming (or moving to another schema) a
+ * view table, a base table or a column a view reads would break it at the next write, so it is
+ * refused at the ALTER, naming the view.  Columns no view reads (no dependency) stay free.
+ */
+void
+RefuseRenames()
+{
+	int rc = SPI_execute(
+		"SELECT d.command, v.view::pg_catalog.regclass::pg_catalog.text, d.objid, d.objid OPERATOR(pg_catalog.=) v.view::pg_catalog.oid "
+		"FROM pg_catalog.pg_event_trigger_ddl_commands() d JOIN shinjp.ivm_view v "
+		"ON d.objid OPERATOR(pg_catalog.=) v.view::pg_catalog.oid OR d.objid OPERATOR(pg_catalog.=) ANY (v.base_tables::pg_catalog.oid[]) "
+		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass",
+		false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI failed reading the DDL commands");
+	int n = (int) SPI_processed;
+	CollectedCommand **cmds = (CollectedCommand **) palloc0(sizeof(CollectedCommand *) * (n + 1));
+	char **views = (char **) palloc0(sizeof(char *) * (n + 1));
+	Oid *rels = (Oid *) palloc0(sizeof(Oid) * (n + 1));
+	bool *is_view = (bool *) palloc0(sizeof(bool) * (n + 1));
+	for (int i = 0; i < n; i++) {
+		bool isnull;
+		Datum c = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+		cmds[i] = isnull ? NULL : (CollectedCommand *) DatumGetPointer(c);
+		views[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		rels[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
+		is_view[i] = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4, &isnull));
+	}
+	for (int i = 0; i < n; i++) {
+		if (cmds[i] == NULL || cmds[i]->parsetree == NULL)
+			continue;
+		Node *parse = cmds[i]->parsetree;
+		bool refuse = IsA(parse, AlterObjectSchemaStmt) || (IsA(parse, RenameStmt) && ((RenameStmt *) parse)->renameType == OBJECT_TABLE);
+		if (IsA(parse, RenameStmt) && ((RenameStmt *) parse)->renameType == OBJECT_COLUMN) {
+			/* the column has its new name now: is it one a view reads (or a view table's own)? */
+			AttrNumber att = get_attnum(rels[i], ((RenameStmt *) parse)->newname);
+			Oid argtypes[2] = {OIDOID, INT4OID};
+			Datum values[2] = {ObjectIdGetDatum(rels[i]), Int32GetDatum(att)};
+			if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_depend WHERE classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+			                          "AND refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND refobjid = $1 AND refobjsubid = $2 "
+			                          "AND objid IN (SELECT view::pg_catalog.oid FROM shinjp.ivm_view)",
+			                          2, argtypes, values, NULL, false, 1) != SPI_OK_SELECT)
+				elog(ERROR, "SPI failed");
+			refuse = SPI_processed > 0 || is_view[i];
+		}
+		RangeVar *target = IsA(parse, RenameStmt) ? ((RenameStmt *) parse)->relation
+		                   : IsA(parse, AlterObjectSchemaStmt) ? ((AlterObjectSchemaStmt *) parse)->relation : NULL;
+		if (!refuse)
+			continue;
+		const char *name = target != NULL ? target->relname : get_rel_name(rels[i]);
+		bool column = IsA(parse, RenameStmt) && ((RenameStmt *) parse)->renameType == OBJECT_COLUMN;
+		if (is_view[i])
+			ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+			                errmsg(column ? "cannot rename a column of incremental view \"%s\"" : "cannot rename or move incremental view \"%s\"", name),
+			                errdetail("Its maintenance statements name the table and its columns."),
+			                errhint("Drop it with shinjp.ivm_drop and create it again with shinjp.ivm_create.")));
+		if (column)
+			ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+			                errmsg("cannot rename column \"%s\" of table \"%s\": incremental view %s reads it", ((RenameStmt *) parse)->subname,
+			                       name, views[i]),
+			                errhint("Drop the view with shinjp.ivm_drop, rename, then create it again with shinjp.ivm_create.")));
+		ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+		                errmsg("cannot rename or move table \"%s\": incremental view %s reads it", name, views[i]),
+		                errhint("Drop the view with shinjp.ivm_drop, rename, then create it again with shinjp.ivm_create.")));
+	}
+}
+
+/*
+ * Event trigger at sql_drop: a view table dropped by hand or by DROP ... CASCADE of a base table
+ * loses its catalog row, and the other base tables the triggers nobody needs any more.
+ */
+SHINJP_FUNCTION(shinjp_ivm_drop_trigger)
+{
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED), errmsg("shinjp.ivm_drop_trigger() must be called as an event trigger")));
+	Oid nsp = get_namespace_oid("shinjp", true);
+	if (!OidIsValid(nsp) || !OidIsValid(get_relname_relid("ivm_view", nsp)))
+		PG_RETURN_VOID(); /* DROP EXTENSION shinjp itself */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT v.view::pg_catalog.oid, v.base_tables::pg_catalog.oid[] FROM shinjp.ivm_view v "
+	                "WHERE v.view::pg_catalog.oid IN (SELECT o.objid FROM pg_catalog.pg_event_trigger_dropped_objects() o "
+	                "WHERE o.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND o.objsubid OPERATOR(pg_catalog.=) 0)",
+	                false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "SPI failed reading the dropped objects");
+	int n = (int) SPI_processed;
+	Oid *views = (Oid *) palloc0(sizeof(Oid) * (n + 1));
+	ArrayType **bases = (ArrayType **) palloc0(sizeof(ArrayType *) * (n + 1));
+	for (int i = 0; i < n; i++) {
+		bool isnull;
+		views[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		bases[i] = DatumGetArrayTypePCopy(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	for (int i = 0; i < n; i++) {
+		Oid argtypes[1] = {OIDOID};
+		Datum values[1] = {ObjectIdGetDatum(views[i])};
+		ExecuteAs(CatalogOwner(), "DELETE FROM shinjp.ivm_view WHERE view::pg_catalog.oid = $1", 1, argtypes, values, SPI_OK_DELETE);
+		shinjp::ivm::StatsForget(views[i]);
+		Datum *b;
+		int nb;
+		deconstruct_array(bases[i], OIDOID, sizeof(Oid), true, TYPALIGN_INT, &b, NULL, &nb);
+		for (int k = 0; k < nb; k++)
+			if (get_rel_name(DatumGetObjectId(b[k])) != NULL)
+				DropTriggersIfUnused(DatumGetObjectId(b[k]));
+	}
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * Event trigger at the end of CREATE TABLE / ALTER TABLE: a partition created under a base table,
+ * or attached to one, gets the maintenance triggers (statements aimed straight at a partition fire
+ * only its own triggers); ATTACH and DETACH also change the base table's rows without a DML
+ * statement, so the views over it are recomputed.
+ */
+SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
+{
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED), errmsg("shinjp.ivm_ddl_trigger() must be called as an event trigger")));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	RefuseRenames();
+	int rc = SPI_execute(
+		"SELECT v.view::pg_catalog.oid, b.t, pg_catalog.cardinality(v.base_tables) > 1, d.command, v.full_sql "
+		"FROM pg_catalog.pg_event_trigger_ddl_commands() d "
+		"CROSS JOIN LATERAL pg_catalog.pg_partition_ancestors(d.objid) a "
+		"JOIN shinjp.ivm_view v ON a.relid::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (v.base_tables::pg_catalog.oid[]) "
+		"CROSS JOIN LATERAL (SELECT a.relid::pg_catalog.oid) b(t) "
+		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.object_type OPERATOR(pg_catalog.=) 'table'",
+		false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI failed reading the DDL commands");
+	uint64 n = SPI_processed;
+	SPITupleTable *tt = SPI_tuptable;
+	Oid *refresh = (Oid *) palloc0(sizeof(Oid) * (n + 1));
+	char **refresh_sql = (char **) palloc0(sizeof(char *) * (n + 1));
+	int nrefresh = 0;
+	for (uint64 i = 0; i < n; i++) {
+		bool isnull;
+		Oid view = DatumGetObjectId(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &isnull));
+		Oid base = DatumGetObjectId(SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &isnull));
+		bool join = DatumGetBool(SPI_getbinval(tt->vals[i], tt->tupdesc, 3, &isnull));
+		CollectedCommand *cmd = (CollectedCommand *) DatumGetPointer(SPI_getbinval(tt->vals[i], tt->tupdesc, 4, &isnull));
+		EnsureTriggers(base, join);
+		bool moves_rows = false;
+		if (!isnull && cmd != NULL && cmd->parsetree != NULL && IsA(cmd->parsetree, AlterTableStmt)) {
+			ListCell *lc;
+			foreach (lc, ((AlterTableStmt *) cmd->parsetree)->cmds) {
+				AlterTableCmd *at = (AlterTableCmd *) lfirst(lc);
+				if (at->subtype == AT_AttachPartition || at->subtype == AT_DetachPartition || at->subtype == AT_DetachPartitionFinalize)
+					moves_rows = true;
+			}
+		}
+		bool seen = false;
+		for (int k = 0; k < nrefresh; k++)
+			seen = seen || refresh[k] == view;
+		if (moves_rows && !seen) {
+			refresh_sql[nrefresh] = SPI_getvalue(tt->vals[i], tt->tupdesc, 5);
+			refresh[nrefresh++] = view;
+		}
+	}
+	Oid save_user;
+	int save_sec;
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	for (int k = 0; k < nrefresh; k++) {
+		SetUserIdAndSecContext(RelOwner(refresh[k]), save_sec | SECURITY_RESTRICTED_OPERATION);
+		int nest = NewGUCNestLevel();
+		set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		Recompute(QualifiedRelName(refresh[k]), refresh_sql[k]);
+		AtEOXact_GUC(true, nest);
+		SetUserIdAndSecContext(save_user, save_sec);
+		ViewStats st = {};
+		st.full_refreshes = 1;
+		StatsAdd(refresh[k], &st);
+	}
+	SPI_finish();
+	PG_RETURN_VOID();
 }
 
 /* The statement-level AFTER trigger on base tables (and their partitions). */

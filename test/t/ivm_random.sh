@@ -35,6 +35,7 @@ SELECT shinjp.ivm_create('v_plain', 'SELECT c.id AS card, d.owner FROM cards c J
 SELECT shinjp.ivm_create('v_byday', 'SELECT day, count(*) AS n, sum(ms) AS s, max(ms) AS mx, avg(rating) AS a FROM reviews GROUP BY day');
 SELECT shinjp.ivm_create('v_self', 'SELECT c1.deck_id, count(*) AS n, max(c2.due) AS mx FROM cards c1 JOIN cards c2 ON c1.deck_id = c2.deck_id AND c1.due < c2.due GROUP BY c1.deck_id');
 SELECT shinjp.ivm_create('v_cte', 'WITH good AS (SELECT user_id, ms FROM reviews WHERE rating >= 3) SELECT d.owner, count(*) AS n, sum(g.ms) AS s FROM good g JOIN decks d ON d.id = g.user_id + 1 GROUP BY d.owner');
+SELECT shinjp.ivm_create('v_exists', 'SELECT d.owner, count(*) AS n, max(d.id) AS mx FROM decks d WHERE EXISTS (SELECT 1 FROM cards c WHERE c.deck_id = d.id AND c.due > 4) AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.user_id = d.id AND r.rating = 4) GROUP BY d.owner');
 SQL
 
 # One psql script per client, generated from the seed.
