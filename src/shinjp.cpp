@@ -1,9 +1,11 @@
 /*
  * shinjp.cpp — module magic and load-time setup.  _PG_init only installs hooks and defines GUCs:
- * no ICU, no allocation (it may run in the postmaster via shared_preload_libraries).
+ * no ICU, no allocation (it may run in the postmaster via shared_preload_libraries, where the IVM
+ * statistics request their shared memory).
  */
 #include <unicode/uversion.h>
 
+#include "ivm/stats.hpp"
 #include "pg/boundary.hpp"
 
 extern "C" {
@@ -19,6 +21,7 @@ extern "C" void
 _PG_init(void)
 {
 	shinjp::pg::InstallInterruptHook();
+	shinjp::ivm::StatsInit();
 	MarkGUCPrefixReserved("shinjp");
 }
 

@@ -123,16 +123,30 @@ COMMENT ON VIEW shinjp.ivm_list IS 'incremental materialized views of this datab
 
 CREATE FUNCTION shinjp.ivm_backend_stats(OUT view regclass, OUT statements bigint, OUT fast_statements bigint, OUT delta_rows bigint,
 		OUT groups_changed bigint, OUT groups_deleted bigint, OUT minmax_recomputes bigint,
-		OUT full_refreshes bigint, OUT total_ms float8, OUT last_maintained timestamptz)
+		OUT full_refreshes bigint, OUT total_ms float8, OUT last_maintained timestamptz, OUT scope text)
 	RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'shinjp_ivm_backend_stats'
 	LANGUAGE C VOLATILE PARALLEL RESTRICTED;
-COMMENT ON FUNCTION shinjp.ivm_backend_stats() IS 'maintenance counters of the incremental views, kept in shared memory when shinjp is in shared_preload_libraries, else for this session only';
+COMMENT ON FUNCTION shinjp.ivm_backend_stats() IS 'maintenance counters of the incremental views of this database; scope ''cluster'': shared by all sessions (shinjp in shared_preload_libraries), ''session'': this session only (no preload, or the shared table shinjp.ivm_stats_max is full)';
 
 CREATE VIEW shinjp.ivm_stats AS
 	SELECT s.view, s.statements, s.fast_statements, s.delta_rows, s.groups_changed, s.groups_deleted, s.minmax_recomputes,
 	       s.full_refreshes, s.total_ms,
 	       CASE WHEN s.statements > 0 THEN s.total_ms / s.statements END AS mean_ms,
-	       s.last_maintained
+	       s.last_maintained, s.scope
 	FROM shinjp.ivm_backend_stats() s;
-COMMENT ON VIEW shinjp.ivm_stats IS 'per-view maintenance counts and time (see shinjp.ivm_backend_stats for scope)';
+COMMENT ON VIEW shinjp.ivm_stats IS 'per-view maintenance counts and time; scope says whether a row counts the whole cluster or this session';
+-- counters are harmless metadata, readable by everyone as pg_stat_user_tables is; resetting is restricted (ivm_stats_reset)
+GRANT SELECT ON shinjp.ivm_stats TO PUBLIC;
+
+CREATE FUNCTION shinjp.ivm_stats_reset(view regclass DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'shinjp_ivm_stats_reset'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION shinjp.ivm_stats_reset(regclass) IS 'forgets the maintenance counters of a view (its owner or a superuser only), or with NULL of every view of this database the caller owns plus those of dropped views and databases; returns the number of counter sets removed';
+
+CREATE FUNCTION shinjp.ivm_stats_info(OUT scope text, OUT capacity integer, OUT entries bigint, OUT overflows bigint)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'shinjp_ivm_stats_info'
+	LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION shinjp.ivm_stats_info() IS 'where the maintenance counters live (''cluster'' with shinjp in shared_preload_libraries, else ''session''), the shared table''s capacity (shinjp.ivm_stats_max), its entries over all databases, and how many updates overflowed it into session counters';

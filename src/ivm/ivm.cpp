@@ -29,6 +29,7 @@
  * shinjp.ivm_view is writable only through the fixed statements in this file.
  */
 #include "ivm/fastpath.hpp"
+#include "ivm/stats.hpp"
 #include "pg/boundary.hpp"
 
 extern "C" {
@@ -78,6 +79,9 @@ extern "C" {
 #include "utils/tuplestore.h"
 #include "utils/varlena.h"
 }
+
+using shinjp::ivm::StatsAdd;
+using shinjp::ivm::ViewStats;
 
 namespace {
 
@@ -1528,41 +1532,6 @@ ViewArgument(FunctionCallInfo fcinfo)
 }
 
 /* ------------------------------------------------------------------------------------------- */
-/* Statistics (per backend)                                                                     */
-
-struct ViewStats {
-	Oid view;
-	int64 statements, fast_statements, delta_rows, groups_changed, groups_deleted, minmax_recomputes, full_refreshes;
-	double total_ms;
-	TimestampTz last;
-};
-
-ViewStats *g_stats = nullptr;
-int g_nstats = 0, g_stats_cap = 0;
-
-ViewStats *
-StatsFor(Oid view)
-{
-	for (int i = 0; i < g_nstats; i++)
-		if (g_stats[i].view == view)
-			return &g_stats[i];
-	if (g_nstats == g_stats_cap) {
-		int cap = g_stats_cap ? g_stats_cap * 2 : 16;
-		ViewStats *n = (ViewStats *) MemoryContextAllocZero(TopMemoryContext, sizeof(ViewStats) * cap);
-		if (g_nstats > 0)
-			memcpy(n, g_stats, sizeof(ViewStats) * g_nstats);
-		if (g_stats)
-			pfree(g_stats);
-		g_stats = n;
-		g_stats_cap = cap;
-	}
-	ViewStats *s = &g_stats[g_nstats++];
-	memset(s, 0, sizeof(*s));
-	s->view = view;
-	return s;
-}
-
-/* ------------------------------------------------------------------------------------------- */
 /* Per-backend cache of views per firing table, with prepared plans                             */
 
 /* One-row deltas feed the upsert directly: no CTE, no sort. */
@@ -2291,6 +2260,7 @@ SHINJP_FUNCTION(shinjp_ivm_drop)
 	deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &bases, NULL, &nbase);
 	char *name = QualifiedRelName(view);
 	ExecuteAs(CatalogOwner(), "DELETE FROM shinjp.ivm_view WHERE view::pg_catalog.oid = $1", 1, argtypes, values, SPI_OK_DELETE);
+	shinjp::ivm::StatsForget(view);
 	if (SPI_execute(psprintf("DROP TABLE %s", name), false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "SPI failed dropping %s", name);
 	for (int b = 0; b < nbase; b++)
@@ -2336,10 +2306,10 @@ SHINJP_FUNCTION(shinjp_ivm_refresh)
 	INSTR_TIME_SUBTRACT(end, start);
 	AtEOXact_GUC(true, nest);
 	SetUserIdAndSecContext(save_user, save_sec);
-	ViewStats *st = StatsFor(view);
-	st->full_refreshes++;
-	st->total_ms += INSTR_TIME_GET_MILLISEC(end);
-	st->last = GetCurrentTimestamp();
+	ViewStats st = {};
+	st.full_refreshes = 1;
+	st.total_ms = INSTR_TIME_GET_MILLISEC(end);
+	StatsAdd(view, &st);
 	SPI_finish();
 	PG_RETURN_INT64((int64) rows);
 }
@@ -2442,6 +2412,7 @@ SHINJP_FUNCTION(shinjp_ivm_drop_trigger)
 		Oid argtypes[1] = {OIDOID};
 		Datum values[1] = {ObjectIdGetDatum(views[i])};
 		ExecuteAs(CatalogOwner(), "DELETE FROM shinjp.ivm_view WHERE view::pg_catalog.oid = $1", 1, argtypes, values, SPI_OK_DELETE);
+		shinjp::ivm::StatsForget(views[i]);
 		Datum *b;
 		int nb;
 		deconstruct_array(bases[i], OIDOID, sizeof(Oid), true, TYPALIGN_INT, &b, NULL, &nb);
@@ -2515,7 +2486,9 @@ SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
 		Recompute(QualifiedRelName(refresh[k]), refresh_sql[k]);
 		AtEOXact_GUC(true, nest);
 		SetUserIdAndSecContext(save_user, save_sec);
-		StatsFor(refresh[k])->full_refreshes++;
+		ViewStats st = {};
+		st.full_refreshes = 1;
+		StatsAdd(refresh[k], &st);
 	}
 	SPI_finish();
 	PG_RETURN_VOID();
@@ -2591,7 +2564,7 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 		instr_time start, end;
 		INSTR_TIME_SET_CURRENT(start);
 		SetUserIdAndSecContext(v->owner, save_sec | SECURITY_RESTRICTED_OPERATION);
-		ViewStats *st = StatsFor(v->view);
+		ViewStats stats = {}, *st = &stats;
 		if (truncate) {
 			Recompute(v->view_name, v->full_sql);
 			st->full_refreshes++;
@@ -2617,7 +2590,7 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 		INSTR_TIME_SUBTRACT(end, start);
 		st->statements++;
 		st->total_ms += INSTR_TIME_GET_MILLISEC(end);
-		st->last = GetCurrentTimestamp();
+		StatsAdd(v->view, st);
 	}
 	AtEOXact_GUC(true, nest);
 	g_depth--;
@@ -2641,23 +2614,4 @@ SHINJP_FUNCTION(shinjp_ivm_before_trigger)
 	m->next = g_marks;
 	g_marks = m;
 	return PointerGetDatum(NULL);
-}
-
-/* shinjp.ivm_backend_stats(): this session's maintenance counters per view. */
-SHINJP_FUNCTION(shinjp_ivm_backend_stats)
-{
-	InitMaterializedSRF(fcinfo, 0);
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	for (int i = 0; i < g_nstats; i++) {
-		ViewStats *s = &g_stats[i];
-		if (get_rel_name(s->view) == NULL)
-			continue;
-		Datum values[10] = {ObjectIdGetDatum(s->view),        Int64GetDatum(s->statements),     Int64GetDatum(s->fast_statements),
-		                    Int64GetDatum(s->delta_rows),     Int64GetDatum(s->groups_changed), Int64GetDatum(s->groups_deleted),
-		                    Int64GetDatum(s->minmax_recomputes), Int64GetDatum(s->full_refreshes), Float8GetDatum(s->total_ms),
-		                    TimestampTzGetDatum(s->last)};
-		bool nulls[10] = {false, false, false, false, false, false, false, false, false, s->last == 0};
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
 }
