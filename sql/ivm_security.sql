@@ -37,6 +37,9 @@ INSERT INTO app.reviews (user_id, rating) VALUES ('u1', 1);
 \echo :LAST_ERROR_SQLSTATE
 SET request.jwt.claim.sub = 'u3';
 SELECT count(*) AS rows_visible_to_u3 FROM app.user_stats;
+-- the list of views and their maintenance counters are readable by anyone, like pg_stat_user_tables
+SELECT count(*) > 0 AS can_list_views FROM shinjp.ivm_list WHERE view = 'app.user_stats'::regclass;
+SELECT statements > 0 AS can_read_stats FROM shinjp.ivm_stats WHERE view = 'app.user_stats'::regclass;
 RESET request.jwt.claim.sub;
 RESET ROLE;
 SELECT * FROM shinjp.ivm_verify('app.user_stats');

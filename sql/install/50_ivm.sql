@@ -120,6 +120,7 @@ CREATE VIEW shinjp.ivm_list AS
 	SELECT v.view, c.relowner::regrole AS owner, v.kind, v.base_tables, v.key_columns, v.query, v.created_at
 	FROM shinjp.ivm_view v JOIN pg_catalog.pg_class c ON c.oid = v.view;
 COMMENT ON VIEW shinjp.ivm_list IS 'incremental materialized views of this database';
+GRANT SELECT ON shinjp.ivm_list TO PUBLIC;
 
 CREATE FUNCTION shinjp.ivm_backend_stats(OUT view regclass, OUT statements bigint, OUT fast_statements bigint, OUT delta_rows bigint,
 		OUT groups_changed bigint, OUT groups_deleted bigint, OUT minmax_recomputes bigint,
