@@ -387,7 +387,6 @@ CollectExists(Query *q, ViewDef *def)
 	def->exists_base = (int *) palloc0(sizeof(int) * (list_length(conj) + 1));
 	def->exists_negated = (bool *) palloc0(sizeof(bool) * (list_length(conj) + 1));
 	def->nexists = 0;
-	int nfrom = def->nbase;
 	ListCell *lc;
 	foreach (lc, conj) {
 		bool neg;
@@ -408,7 +407,6 @@ CollectExists(Query *q, ViewDef *def)
 		def->exists_negated[def->nexists] = neg;
 		def->nexists++;
 	}
-	(void) nfrom;
 }
 
 /* Relation RTEs of q and of its subqueries in FROM. */
@@ -2438,11 +2436,10 @@ SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
 		elog(ERROR, "SPI_connect failed");
 	RefuseRenames();
 	int rc = SPI_execute(
-		"SELECT v.view::pg_catalog.oid, b.t, pg_catalog.cardinality(v.base_tables) > 1, d.command, v.full_sql "
+		"SELECT v.view::pg_catalog.oid, a.relid::pg_catalog.oid, pg_catalog.cardinality(v.base_tables) > 1, d.command, v.full_sql "
 		"FROM pg_catalog.pg_event_trigger_ddl_commands() d "
 		"CROSS JOIN LATERAL pg_catalog.pg_partition_ancestors(d.objid) a "
 		"JOIN shinjp.ivm_view v ON a.relid::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (v.base_tables::pg_catalog.oid[]) "
-		"CROSS JOIN LATERAL (SELECT a.relid::pg_catalog.oid) b(t) "
 		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.object_type OPERATOR(pg_catalog.=) 'table'",
 		false, 0);
 	if (rc != SPI_OK_SELECT)
