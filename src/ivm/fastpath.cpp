@@ -72,6 +72,8 @@ struct FastPath {
 	ExprState *recompute_flag;
 	int nkeys;
 	AttrNumber key_attno[INDEX_MAX_KEYS];
+	Oid key_index;                      /* the index key_eq was looked up for */
+	RegProcedure key_eq[INDEX_MAX_KEYS]; /* its columns' btree equality functions */
 	TupleDesc base_desc;
 	TupleTableSlot *base_slot[2];
 	TupleDesc view_desc;
@@ -410,6 +412,20 @@ InsertIndexEntries(Relation vrel, List *indexes, TupleTableSlot *slot, bool summ
 	}
 }
 
+/* The equality function of key column i of kix, looked up once per index (not per statement). */
+RegProcedure
+KeyEquality(FastPath *fp, Relation kix, int i)
+{
+	if (fp->key_index != RelationGetRelid(kix)) {
+		for (int k = 0; k < fp->nkeys; k++) {
+			Oid opc = kix->rd_opcintype[k];
+			fp->key_eq[k] = get_opcode(get_opfamily_member(kix->rd_opfamily[k], opc, opc, BTEqualStrategyNumber));
+		}
+		fp->key_index = RelationGetRelid(kix);
+	}
+	return fp->key_eq[i];
+}
+
 /* Lock the group row of the delta's keys and apply the SET list; false when the general path must. */
 bool
 ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted, ItemPointer recompute)
@@ -436,10 +452,8 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
 			table_close(vrel, RowExclusiveLock);
 			return false;
 		}
-		Oid opc = kix->rd_opcintype[i];
-		Oid eq = get_opfamily_member(kix->rd_opfamily[i], opc, opc, BTEqualStrategyNumber);
-		ScanKeyEntryInitialize(&sk[i], 0, (AttrNumber) (i + 1), BTEqualStrategyNumber, opc, kix->rd_indcollation[i], get_opcode(eq),
-		                       delta->tts_values[a - 1]);
+		ScanKeyEntryInitialize(&sk[i], 0, (AttrNumber) (i + 1), BTEqualStrategyNumber, kix->rd_opcintype[i], kix->rd_indcollation[i],
+		                       KeyEquality(fp, kix, i), delta->tts_values[a - 1]);
 	}
 
 	/* a fresh snapshot, as each SPI command of the general path would take */

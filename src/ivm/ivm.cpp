@@ -858,6 +858,19 @@ AppendArgs(StringInfo buf, int j, int nargs)
 		appendStringInfo(buf, "%sr.__a%d_%d", n > 1 ? ", " : "", j + 1, n);
 }
 
+/* " ORDER BY 1, 3": the view table's key columns by position, the order every writer locks groups in. */
+void
+AppendKeyOrder(StringInfo buf, const ViewDef *def)
+{
+	appendStringInfoString(buf, " ORDER BY ");
+	bool first = true;
+	for (int c = 0; c < def->ncols; c++)
+		if (def->key_of_col[c] > 0) {
+			appendStringInfo(buf, "%s%d", first ? "" : ", ", c + 1);
+			first = false;
+		}
+}
+
 /* The full query producing every column of the view table (transport columns NULL). */
 char *
 FullSql(const ViewDef *def)
@@ -900,13 +913,7 @@ FullSql(const ViewDef *def)
 		for (int k = 1; k <= def->nkeys; k++)
 			appendStringInfo(&buf, "%sr.__k%d", k > 1 ? ", " : "", k);
 		/* filling the view in key order appends to its unique index instead of scattering */
-		appendStringInfoString(&buf, " ORDER BY ");
-		bool first = true;
-		for (int c = 0; c < def->ncols; c++)
-			if (def->key_of_col[c] > 0) {
-				appendStringInfo(&buf, "%s%d", first ? "" : ", ", c + 1);
-				first = false;
-			}
+		AppendKeyOrder(&buf, def);
 	}
 	return buf.data;
 }
@@ -1218,13 +1225,7 @@ SingleRowUpdateSql(const ViewDef *def)
 	for (int k = 1; k <= def->nkeys; k++)
 		appendStringInfo(&buf, "%sn.__k%d = o.__k%d", k > 1 ? " AND " : "", k, k);
 	/* a row moving between two groups touches both: in key order, like every other delta */
-	appendStringInfoString(&buf, " ORDER BY ");
-	bool first = true;
-	for (int c = 0; c < def->ncols; c++)
-		if (def->key_of_col[c] > 0) {
-			appendStringInfo(&buf, "%s%d", first ? "" : ", ", c + 1);
-			first = false;
-		}
+	AppendKeyOrder(&buf, def);
 	return buf.data;
 }
 
