@@ -1765,6 +1765,24 @@ Recompute(const char *view_name, const char *full_sql)
  * serialise, and the second computes its delta with a snapshot taken after the first committed.
  * Under REPEATABLE READ or SERIALIZABLE that snapshot is older, so waiting is a serialization failure.
  */
+/*
+ * ConditionalLockDatabaseObject() without it: older minor releases of 15 and 16 lack that
+ * function, LockAcquire() with dontWait has been there all along.  Like LockDatabaseObject(),
+ * absorb invalidations once the lock is newly ours.
+ */
+bool
+TryLockPair(Oid view, uint16 sub, LOCKMODE mode)
+{
+	LOCKTAG tag;
+	SET_LOCKTAG_OBJECT(tag, MyDatabaseId, RelationRelationId, view, sub);
+	LockAcquireResult r = LockAcquire(&tag, mode, false, true);
+	if (r == LOCKACQUIRE_NOT_AVAIL)
+		return false;
+	if (r != LOCKACQUIRE_ALREADY_CLEAR)
+		AcceptInvalidationMessages();
+	return true;
+}
+
 void
 LockJoinPeers(Oid view, int m, int nbase)
 {
@@ -1774,7 +1792,7 @@ LockJoinPeers(Oid view, int m, int nbase)
 		int lo = m < j ? m : j, hi = m < j ? j : m;
 		uint16 sub = (uint16) (lo * 64 + hi);
 		LOCKMODE mode = m == lo ? RowExclusiveLock : ShareLock;
-		if (ConditionalLockDatabaseObject(RelationRelationId, view, sub, mode))
+		if (TryLockPair(view, sub, mode))
 			continue;
 		if (IsolationUsesXactSnapshot())
 			ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
