@@ -105,6 +105,12 @@ TRUNCATE tags;
 :check
 SELECT deck, n, mx FROM reviewed_decks ORDER BY 1;
 SELECT deck, n FROM untagged ORDER BY 1;
+-- a delta that can only add rows upserts without RETURNING (no group empties, no extreme goes):
+-- inserts into the main table or an EXISTS subquery's table, deletes from a NOT EXISTS one's
+SELECT v.view::text AS view, b.t::regclass AS base, v.ins_sql[b.i] LIKE '/* insert-only */%' AS insert_only,
+	v.del_sql[b.i] LIKE '/* insert-only */%' AS delete_marked, v.upd_sql[b.i] LIKE '/* insert-only */%' AS update_marked
+FROM shinjp.ivm_view v, unnest(v.base_tables::oid[]) WITH ORDINALITY AS b(t, i)
+WHERE v.view::text IN ('untagged', 'verbs_not_easy', 'reviewed_decks') ORDER BY 1, 2;
 SELECT shinjp.ivm_drop('reviewed_decks'), shinjp.ivm_drop('untagged'), shinjp.ivm_drop('verbs_not_easy');
 SELECT count(*) AS triggers_left FROM pg_trigger WHERE tgrelid = 'emp'::regclass AND tgname LIKE 'shinjp_ivm%';
 DROP SCHEMA shapes CASCADE;

@@ -20,7 +20,8 @@
  *      key order, so the next statement's snapshot sees every committed change of those groups;
  *   3. upsert __ivm_delta in key order; a min/max whose extreme was removed is recomputed for
  *      that group only, from the base tables;
- *   4. delete the groups whose count reached 0 (by ctid, from the upsert's RETURNING).
+ *   4. delete the groups whose count reached 0 (by ctid, from the upsert's RETURNING; a delta that
+ *      can only add rows to groups has no such groups and no removed extreme: it skips RETURNING).
  * Nothing locks the view as a whole; writers of different groups never wait on each other.
  *
  * Security.  The extension is trusted.  Maintenance runs as the view's owner with
@@ -980,6 +981,14 @@ ExistsSource(const ViewDef *def, int ex, bool with_new, bool with_old, StringInf
 }
 
 /*
+ * Leads the stored delta SQL of statements that can only add rows to groups (every multiplicity
+ * +1): no group's count can reach 0 and no min/max extreme can be removed, so the upsert needs no
+ * RETURNING (LookupTable pairs such deltas with ApplySql's statement cut before it).  A comment, so
+ * the SQL runs unchanged; at the very start, where no user text can be.
+ */
+constexpr char kInsertOnly[] = "/* insert-only */ ";
+
+/*
  * The delta of one statement on base table b, aggregated per group, in view-table column order.
  * Inserts alone (and deletes alone) need no multiplicity filters: plain count/sum/min/max over
  * the transition table, which halves the aggregation work of a batch INSERT.
@@ -1096,7 +1105,7 @@ DeltaSql(const ViewDef *def, int b, bool with_new, bool with_old)
 		for (int k = 1; k <= def->nkeys; k++)
 			appendStringInfo(&buf, "%sr.__k%d", k > 1 ? ", " : "", k);
 	}
-	return buf.data;
+	return ins_only ? psprintf("%s%s", kInsertOnly, buf.data) : buf.data;
 }
 
 /*
@@ -1162,7 +1171,7 @@ SingleRowDeltaSql(const ViewDef *def, int sign)
 		}
 	}
 	appendStringInfo(&buf, " FROM (%s) r", ReplaceOnce(def->row_sql, def->base_text[0], psprintf("%s %s", src, def->base_alias[0])));
-	return buf.data;
+	return sign > 0 ? psprintf("%s%s", kInsertOnly, buf.data) : buf.data;
 }
 
 
@@ -1249,6 +1258,9 @@ RecomputeFlag(const ViewDef *def)
 	return buf.len ? buf.data : pstrdup("false");
 }
 
+/* ApplySql's RETURNING clause, which the trigger needs unless the delta is insert-only. */
+constexpr char kApplyReturning[] = " RETURNING v.ctid, v.__ivm_count, ";
+
 /* The merge step: upsert (or, without keys, update) the view from __ivm_delta, in key order. */
 char *
 ApplySql(const ViewDef *def, const char *view)
@@ -1310,7 +1322,7 @@ ApplySql(const ViewDef *def, const char *view)
 	StringInfoData buf;
 	initStringInfo(&buf);
 	if (def->nkeys == 0) {
-		appendStringInfo(&buf, "UPDATE %s AS v SET %s FROM __ivm_delta AS excluded RETURNING v.ctid, v.__ivm_count, %s", view, set.data,
+		appendStringInfo(&buf, "UPDATE %s AS v SET %s FROM __ivm_delta AS excluded%s%s", view, set.data, kApplyReturning,
 		                 RecomputeFlag(def));
 		return buf.data;
 	}
@@ -1319,8 +1331,8 @@ ApplySql(const ViewDef *def, const char *view)
 	for (int c = 0; c < def->ncols; c++)
 		if (def->key_of_col[c] > 0)
 			appendStringInfo(&keys, "%s%s", keys.len > 0 ? ", " : "", Q(def->colnames[c]));
-	appendStringInfo(&buf, "INSERT INTO %s AS v SELECT * FROM __ivm_delta ORDER BY %s ON CONFLICT (%s) DO UPDATE SET %s RETURNING v.ctid, v.__ivm_count, %s",
-	                 view, keys.data, keys.data, set.data, RecomputeFlag(def));
+	appendStringInfo(&buf, "INSERT INTO %s AS v SELECT * FROM __ivm_delta ORDER BY %s ON CONFLICT (%s) DO UPDATE SET %s%s%s",
+	                 view, keys.data, keys.data, set.data, kApplyReturning, RecomputeFlag(def));
 	return buf.data;
 }
 
@@ -1547,6 +1559,16 @@ SingleMergedSql(const char *delta, const char *apply)
 	return NULL;
 }
 
+/* The apply statement cut before its RETURNING clause (the last one: user names come earlier). */
+char *
+ApplyWithoutReturning(const char *apply)
+{
+	const char *cut = NULL;
+	for (const char *p = strstr(apply, kApplyReturning); p != NULL; p = strstr(p + 1, kApplyReturning))
+		cut = p;
+	return cut ? pnstrdup(apply, cut - apply) : NULL;
+}
+
 /* One statement: the delta as a CTE named like the ephemeral relation the apply step reads. */
 char *
 MergedSql(const char *delta, const char *apply)
@@ -1562,6 +1584,7 @@ struct CachedView {
 	bool keyed;
 	char *view_name; /* qualified */
 	char *delta_sql[EV_N];
+	bool returning[EV_N]; /* delta_sql[e] returns the changed rows (not an insert-only delta) */
 	char *apply_sql;
 	char *recompute_sql; /* NULL without min/max */
 	char *full_sql;
@@ -1693,10 +1716,14 @@ LookupTable(Oid relid)
 		v->keyed = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
 		v->view_name = CacheString(tup, desc, 4);
 		v->apply_sql = CacheString(tup, desc, 8);
+		char *apply_insert = ApplyWithoutReturning(v->apply_sql);
 		for (int e = 0; e < EV_N; e++) {
 			char *d = SPI_getvalue(tup, desc, e <= EV_UPD ? 5 + e : 13 + (e - EV_INS1));
-			char *m = d == NULL ? NULL : e >= EV_INS1 ? SingleMergedSql(d, v->apply_sql) : MergedSql(d, v->apply_sql);
+			bool ins_only = d != NULL && apply_insert != NULL && strncmp(d, kInsertOnly, sizeof(kInsertOnly) - 1) == 0;
+			const char *apply = ins_only ? apply_insert : v->apply_sql;
+			char *m = d == NULL ? NULL : e >= EV_INS1 ? SingleMergedSql(d, apply) : MergedSql(d, apply);
 			v->delta_sql[e] = m ? MemoryContextStrdup(g_cache_cxt, m) : NULL;
+			v->returning[e] = !ins_only;
 			if (e >= EV_INS1)
 				v->single_sql[e - EV_INS1] = d ? MemoryContextStrdup(g_cache_cxt, d) : NULL;
 		}
@@ -1822,11 +1849,12 @@ void
 MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
 {
 	int rc;
+	bool returning = adhoc_delta_sql != NULL || v->returning[ev];
 	if (adhoc_delta_sql != NULL)
 		rc = SPI_execute(MergedSql(adhoc_delta_sql, v->apply_sql), false, 0);
 	else
 		rc = SPI_execute_plan(Prepare(&v->delta_plan[ev], v->delta_sql[ev], 0, NULL), NULL, NULL, false, 0);
-	if (rc != SPI_OK_INSERT_RETURNING && rc != SPI_OK_UPDATE_RETURNING)
+	if (returning ? rc != SPI_OK_INSERT_RETURNING && rc != SPI_OK_UPDATE_RETURNING : rc != SPI_OK_INSERT && rc != SPI_OK_UPDATE)
 		elog(ERROR, "SPI failed applying the delta to %s", v->view_name);
 	uint64 n = SPI_processed;
 	SPITupleTable *tt = SPI_tuptable;
@@ -1834,6 +1862,8 @@ MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
 	if (!v->keyed && n != 1)
 		ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("incremental view %s lost its single row", v->view_name),
 		                errhint("Run shinjp.ivm_refresh on the view.")));
+	if (!returning) /* insert-only: no group emptied, no extreme removed */
+		return;
 	Datum *dead = NULL, *redo = NULL;
 	int ndead = 0, nredo = 0;
 	for (uint64 i = 0; i < n; i++) {
