@@ -12,18 +12,21 @@
 #   pg_ivm   pg_ivm's create_immv with the same query, if pg_ivm is installed (built by hand in
 #            $PG_IVM_DIR, default /tmp/pg_ivm_src; this script only installs it), else "not installed"
 # Workloads (pgbench custom scripts): single-row INSERT / UPDATE / DELETE on reviews at 1 and 8
-# clients, with synchronous_commit on and off; a 10,000-row batch INSERT; full refresh against
-# REFRESH MATERIALIZED VIEW.  Each round runs every workload on every configuration in turn
+# clients, with synchronous_commit on and off; 10,000-row batch INSERTs (BATCHES per round, each from
+# a new session: into new groups, a year without reviews, and into existing groups, days of 2024);
+# full refresh against REFRESH MATERIALIZED VIEW.  Each round runs every workload on every configuration in turn
 # (interleaved), and the table reports medians over ROUNDS.  Output: a table on stdout, also written
 # to build/bench/ivm.md.
 # Environment: SCALE (fraction of 2,000,000 rows), T (seconds per pgbench run, default 5), ROUNDS
-# (default 2), SHINJP_BENCH_PORT (default 26900), PG_IVM_DIR.
+# (default 2), BATCHES (batches of each kind per round, default 3), SHINJP_BENCH_PORT (default
+# 26900), PG_IVM_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 SCALE=${SCALE:-1}
 T=${T:-5}
 ROUNDS=${ROUNDS:-2}
+BATCHES=${BATCHES:-3}
 PGVERSION=${PGVERSION:-15}
 export PG_CONFIG=/usr/lib/postgresql/$PGVERSION/bin/pg_config
 rows=$(awk -v s="$SCALE" 'BEGIN { printf "%d", 2000000 * s }')
@@ -190,9 +193,9 @@ tps() { # config script clients sync
 	PGOPTIONS="-c synchronous_commit=$4" pgbench -n -M prepared -c "$3" -j "$3" -T "$T" -f "$work/$2.sql" "$1" 2>/dev/null |
 		sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1
 }
-batch_ms() { # config
+batch_ms() { # config first-timestamp (10,000 rows over 2,000 users and 4.3 days from there)
 	psql -X -q -d "$1" -c "\\timing on" -c "INSERT INTO reviews (user_id, card_id, reviewed_at, rating, answer_ms)
-		SELECT g % $users, 1 + g % 200000, timestamp '2025-01-01' + g * interval '37 seconds', 1 + g % 4, 500 + g % 9000
+		SELECT g % $users, 1 + g % 200000, timestamp '$2' + g * interval '37 seconds', 1 + g % 4, 500 + g % 9000
 		FROM generate_series(1, 10000) g" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'
 }
 workloads=(insert update delete)
@@ -208,8 +211,12 @@ for round in $(seq 1 "$ROUNDS"); do
 			done
 		done
 	done
-	for c in "${configs[@]}"; do
-		res["batch.$c"]+="$(batch_ms "$c") "
+	for k in $(seq 1 "$BATCHES"); do
+		n=$(( (round - 1) * BATCHES + k ))
+		for c in "${configs[@]}"; do
+			res["batch.new.$c"]+="$(batch_ms "$c" "$(( 2024 + n ))-01-01") "
+			res["batch.old.$c"]+="$(batch_ms "$c" "2024-$(printf %02d $(( 1 + n % 12 )))-03") "
+		done
 	done
 	res["refresh.mv"]+="$(psql -X -q -d none -c '\timing on' -c 'REFRESH MATERIALIZED VIEW mv_daily' | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p') "
 	res["refresh.shinjp"]+="$(psql -X -q -d shinjp -c '\timing on' -c "SELECT shinjp.ivm_refresh('daily')" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p') "
@@ -220,7 +227,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (
 exact=$(psql -X -A -t -d shinjp -c "SELECT count(*) FROM shinjp.ivm_list l, shinjp.ivm_verify(l.view)")
 
 {
-echo "Incremental views: $rows reviews, $users users; medians of $ROUNDS interleaved rounds, ${T}s pgbench runs; views exact after the run: $([ "$exact" = 0 ] && echo yes || echo "NO ($exact differences)")"
+echo "Incremental views: $rows reviews, $users users; medians of $ROUNDS interleaved rounds, ${T}s pgbench runs, $(( ROUNDS * BATCHES )) batches of each kind; views exact after the run: $([ "$exact" = 0 ] && echo yes || echo "NO ($exact differences)")"
 echo
 echo "| metric | baseline | shinjp | ratio | goal | met? | PL/pgSQL row | PL/pgSQL stmt | pg_ivm |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
@@ -244,12 +251,14 @@ for sync in on off; do
 		done
 	done
 done
-base=$(echo "${res[batch.none]}" | median); s=$(echo "${res[batch.shinjp]}" | median)
-pr=$(echo "${res[batch.plrow]}" | median); ps=$(echo "${res[batch.plstmt]}" | median)
-if [ $have_pgivm -eq 1 ]; then pi=$(echo "${res[batch.pg_ivm]}" | median); else pi="not installed"; fi
-awk -v b="$base" -v s="$s" -v pr="$pr" -v ps="$ps" -v pi="$pi" 'BEGIN {
-	r = b > 0 ? s / b : 0; ok = (r <= 2.5 && s < pr && s < ps)
-	printf "| 10,000-row batch INSERT, ms | %.1f | %.1f | %.2f× | ≤2.5×, < PL/pgSQL | %s | %.1f | %.1f | %s |\n", b, s, r, ok ? "yes" : "no", pr, ps, (pi == "not installed" ? pi : sprintf("%.1f", pi)) }'
+for kind in new old; do
+	base=$(echo "${res[batch.$kind.none]}" | median); s=$(echo "${res[batch.$kind.shinjp]}" | median)
+	pr=$(echo "${res[batch.$kind.plrow]}" | median); ps=$(echo "${res[batch.$kind.plstmt]}" | median)
+	if [ $have_pgivm -eq 1 ]; then pi=$(echo "${res[batch.$kind.pg_ivm]}" | median); else pi="not installed"; fi
+	awk -v m="10,000-row batch INSERT into $([ $kind = new ] && echo new || echo existing) groups, ms" -v b="$base" -v s="$s" -v pr="$pr" -v ps="$ps" -v pi="$pi" 'BEGIN {
+		r = b > 0 ? s / b : 0; ok = (r <= 2.5 && s < pr && s < ps)
+		printf "| %s | %.1f | %.1f | %.2f× | ≤2.5×, < PL/pgSQL | %s | %.1f | %.1f | %s |\n", m, b, s, r, ok ? "yes" : "no", pr, ps, (pi == "not installed" ? pi : sprintf("%.1f", pi)) }'
+done
 mv=$(echo "${res[refresh.mv]}" | median); s=$(echo "${res[refresh.shinjp]}" | median)
 awk -v b="$mv" -v s="$s" 'BEGIN { printf "| full refresh of the daily view, ms (baseline: REFRESH MATERIALIZED VIEW) | %.0f | %.0f | %.2f× | reported | - | - | - | - |\n", b, s, (b > 0 ? s / b : 0) }'
 } | tee "$out/ivm.md"
