@@ -1623,6 +1623,7 @@ ResetCache()
 				SPI_freeplan(v->recompute_plan);
 			if (v->delete_plan)
 				SPI_freeplan(v->delete_plan);
+			shinjp::ivm::FastPathFree(v->fast);
 		}
 	g_cache = nullptr;
 	if (g_cache_cxt)
@@ -1855,15 +1856,15 @@ MaintainOneRow(CachedView *v, Oid relid, int e, Tuplestorestate *newt, Tuplestor
 		return false;
 	if (!v->fast_compiled) {
 		v->fast = shinjp::ivm::FastPathCompile(v->view, relid, v->single_sql[0], v->single_sql[1], v->single_sql[2], v->apply_sql,
-		                                       g_cache_cxt);
+		                                       v->recompute_sql, g_cache_cxt);
 		v->fast_compiled = true;
 	}
 	if (v->fast == NULL)
 		return false;
 	shinjp::ivm::FastEvent fe = e == EV_INS1 ? shinjp::ivm::FAST_INSERT : e == EV_DEL1 ? shinjp::ivm::FAST_DELETE : shinjp::ivm::FAST_UPDATE;
-	int64 changed = 0, deleted = 0;
+	int64 changed = 0, deleted = 0, recomputed = 0;
 	ItemPointerData redo;
-	if (!shinjp::ivm::FastPathApply(v->fast, fe, newt, oldt, &changed, &deleted, &redo))
+	if (!shinjp::ivm::FastPathApply(v->fast, fe, newt, oldt, &changed, &deleted, &recomputed, &redo))
 		return false;
 	if (ItemPointerIsValid(&redo)) {
 		Datum tid = PointerGetDatum(&redo);
@@ -1871,6 +1872,7 @@ MaintainOneRow(CachedView *v, Oid relid, int e, Tuplestorestate *newt, Tuplestor
 	}
 	st->groups_changed += changed;
 	st->groups_deleted += deleted;
+	st->minmax_recomputes += recomputed;
 	st->fast_statements++;
 	return true;
 }
