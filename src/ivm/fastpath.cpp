@@ -25,6 +25,7 @@ extern "C" {
 #include "access/xact.h"
 #include "catalog/index.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_proc.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
 #include "nodes/makefuncs.h"
@@ -89,6 +90,7 @@ struct FastPath {
 	AttrNumber *re_attno; /* the view column of each output column */
 	Oid *re_argtypes;     /* $n: view column n */
 	SPIPlanPtr re_plan;   /* prepared on first use, kept */
+	bool needs_search_path; /* see FastPathNeedsSearchPath */
 };
 
 namespace {
@@ -129,6 +131,53 @@ InnerVarMutator(Node *node, VarnoMap *map)
 	return expression_tree_mutator(node, (Node * (*)()) (void (*)(void)) InnerVarMutator, (void *) map);
 }
 
+/* Set when a compiled expression may depend on search_path (FastPathNeedsSearchPath); per compilation. */
+bool g_compiled_needs_search_path = false;
+
+bool
+NotBuiltinImmutable(Oid func, void *)
+{
+	return func >= FirstNormalObjectId || func_volatile(func) != PROVOLATILE_IMMUTABLE;
+}
+
+/* Could evaluating node run code that resolves names at run time?  Node types not listed: yes. */
+bool
+NeedsSearchPathWalker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	switch (nodeTag(node)) {
+	case T_Var:
+	case T_Const:
+	case T_BoolExpr:
+	case T_CaseExpr:
+	case T_CaseWhen:
+	case T_CaseTestExpr:
+	case T_CoalesceExpr:
+	case T_NullTest:
+	case T_BooleanTest:
+	case T_RelabelType:
+	case T_List:
+		break;
+	case T_FuncExpr:
+	case T_OpExpr:
+	case T_DistinctExpr:
+	case T_NullIfExpr:
+	case T_ScalarArrayOpExpr:
+	case T_CoerceViaIO:
+		if (check_functions_in_node(node, NotBuiltinImmutable, NULL))
+			return true;
+		break;
+	case T_MinMaxExpr: /* compares with the type's default btree operator class */
+		if (((MinMaxExpr *) node)->minmaxtype >= FirstNormalObjectId)
+			return true;
+		break;
+	default:
+		return true;
+	}
+	return expression_tree_walker(node, (bool (*)()) (void (*)(void)) NeedsSearchPathWalker, context);
+}
+
 /* An ExprState for expr whose Vars are those of map; NULL when a Var falls outside it. */
 ExprState *
 CompileExpr(Expr *expr, VarnoMap *map, bool qual)
@@ -138,6 +187,8 @@ CompileExpr(Expr *expr, VarnoMap *map, bool qual)
 	if (map->bad)
 		return NULL;
 	Expr *planned = expression_planner((Expr *) InnerVarMutator((Node *) expr, map));
+	if (NeedsSearchPathWalker((Node *) planned, NULL))
+		g_compiled_needs_search_path = true;
 	if (qual)
 		return ExecInitQual(make_ands_implicit(planned), NULL);
 	return ExecInitExpr(planned, NULL);
@@ -538,7 +589,8 @@ RecomputeInRow(FastPath *fp, TupleTableSlot *nr)
 
 /* Lock the group row of the delta's keys and apply the SET list; false when the general path must. */
 bool
-ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted, int64 *recomputed, ItemPointer recompute)
+ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted, int64 *recomputed, ItemPointer recompute,
+             void (*before_spi)(void *), void *before_spi_arg)
 {
 	Relation vrel = table_open(fp->view, RowExclusiveLock);
 	if (vrel->trigdesc != NULL || vrel->rd_rel->relforcerowsecurity || vrel->rd_rel->relkind != RELKIND_RELATION ||
@@ -618,6 +670,7 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
 			bool flagged = DatumGetBool(ExecEvalExprSwitchContext(fp->recompute_flag, ec, &flag_null)) && !flag_null;
 			int64 count = nr->tts_isnull[count_att - 1] ? -1 : DatumGetInt64(nr->tts_values[count_att - 1]);
 			if (notnull_ok && flagged && count > 0 && fp->re_sql != NULL) {
+				before_spi(before_spi_arg);
 				RecomputeInRow(fp, nr);
 				(*recomputed)++;
 				flagged = false;
@@ -670,6 +723,21 @@ FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *de
 	relation_close(base, AccessShareLock);
 	Relation vrel = table_open(view, AccessShareLock);
 	fp->view_desc = CreateTupleDescCopyConstr(RelationGetDescr(vrel));
+	/*
+	 * Index support functions run on every lookup and insertion; a built-in operator family's are
+	 * built in.  A new index invalidates the view's relcache entry, and the caller compiles again.
+	 */
+	g_compiled_needs_search_path = false;
+	List *ids = RelationGetIndexList(vrel);
+	ListCell *ilc;
+	foreach (ilc, ids) {
+		Relation ir = index_open(lfirst_oid(ilc), AccessShareLock);
+		for (int k = 0; k < IndexRelationGetNumberOfKeyAttributes(ir); k++)
+			if (ir->rd_opfamily[k] >= FirstNormalObjectId)
+				g_compiled_needs_search_path = true;
+		index_close(ir, AccessShareLock);
+	}
+	list_free(ids);
 	table_close(vrel, AccessShareLock);
 
 	QueryEnvironment *env = create_queryEnv();
@@ -706,6 +774,7 @@ FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *de
 	ok = ok && fp->count_att != InvalidAttrNumber;
 	if (ok && recompute_sql != NULL && !BuildRecomputeSelect(fp, recompute_sql))
 		fp->re_sql = NULL;
+	fp->needs_search_path = g_compiled_needs_search_path;
 	if (ok) {
 		fp->base_slot[kNew] = MakeSingleTupleTableSlot(fp->base_desc, &TTSOpsMinimalTuple);
 		fp->base_slot[kOld] = MakeSingleTupleTableSlot(fp->base_desc, &TTSOpsMinimalTuple);
@@ -719,7 +788,7 @@ FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *de
 
 bool
 FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate *oldt, int64 *changed, int64 *deleted,
-              int64 *recomputed, ItemPointer recompute)
+              int64 *recomputed, ItemPointer recompute, void (*before_spi)(void *), void *before_spi_arg)
 {
 	ItemPointerSetInvalid(recompute);
 	Level *top = fp->delta[ev];
@@ -738,7 +807,7 @@ FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate
 		for (int a = 0; a < fp->view_desc->natts; a++)
 			ex->tts_values[a] = ExecEvalExprSwitchContext(fp->insert_expr[a], fp->econtext, &ex->tts_isnull[a]);
 		ExecStoreVirtualTuple(ex);
-		done = ApplyToGroup(fp, ex, changed, deleted, recomputed, recompute);
+		done = ApplyToGroup(fp, ex, changed, deleted, recomputed, recompute, before_spi, before_spi_arg);
 	}
 	ExecClearTuple(fp->base_slot[kNew]);
 	ExecClearTuple(fp->base_slot[kOld]);
@@ -746,6 +815,12 @@ FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate
 	ExecClearTuple(fp->excluded);
 	ResetExprContext(fp->econtext);
 	return done;
+}
+
+bool
+FastPathNeedsSearchPath(const FastPath *fp)
+{
+	return fp->needs_search_path;
 }
 
 void

@@ -44,7 +44,17 @@ FastPath *FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, cons
  * was written and the general path must run.  Runs SPI commands (caller connected) for min/max.
  */
 bool FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate *oldt, int64 *changed, int64 *deleted,
-                   int64 *recomputed, ItemPointer recompute);
+                   int64 *recomputed, ItemPointer recompute, void (*before_spi)(void *), void *before_spi_arg);
+
+/*
+ * Must FastPathApply run with the maintenance search_path?  False when every function its compiled
+ * expressions can call, and every index support function of the view table, is a built-in
+ * immutable one: those were resolved to OIDs at compilation and cannot look a name up at run time
+ * (a non-immutable built-in such as regclassin could; an SQL or PL function body, a domain's CHECK
+ * or a user operator class is parsed or run with whatever search_path is current).  Before the
+ * only SQL it runs, the min/max recompute, FastPathApply calls before_spi, which sets it up.
+ */
+bool FastPathNeedsSearchPath(const FastPath *fp);
 
 /* Release what the fast path keeps outside its memory context (a prepared plan). */
 void FastPathFree(FastPath *fp);
