@@ -29,8 +29,8 @@ struct FastPath;
 enum FastEvent { FAST_INSERT, FAST_DELETE, FAST_UPDATE };
 
 /*
- * Compile a keyed view's one-row delta queries (NULL when absent) and its upsert for statements on
- * table firing_relid; allocates in cxt.  NULL when the SQL has a shape the fast path does not
+ * Compile a keyed view's one-row delta queries (NULL when absent), its upsert and its min/max
+ * recompute statement (NULL without min/max) for statements on table firing_relid; allocates in cxt.  NULL when the SQL has a shape the fast path does not
  * evaluate.  Runs parse analysis: call in the maintenance environment (owner, search_path).
  */
 FastPath *FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *del1_sql, const char *upd1_sql,
