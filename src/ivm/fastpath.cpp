@@ -25,13 +25,17 @@ extern "C" {
 #include "access/xact.h"
 #include "catalog/index.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_proc.h"
 #include "executor/executor.h"
+#include "executor/spi.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "parser/analyze.h"
 #include "parser/parser.h"
 #include "parser/parsetree.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/queryenvironment.h"
@@ -80,6 +84,13 @@ struct FastPath {
 	TupleTableSlot *new_row; /* virtual, the view row after the SET list */
 	AttrNumber count_att;    /* __ivm_count */
 	ExprContext *econtext;
+	/* min/max recomputed before the heap update (RecomputeSelect); re_sql NULL: the caller recomputes */
+	char *re_sql;
+	int nre;
+	AttrNumber *re_attno; /* the view column of each output column */
+	Oid *re_argtypes;     /* $n: view column n */
+	SPIPlanPtr re_plan;   /* prepared on first use, kept */
+	bool needs_search_path; /* see FastPathNeedsSearchPath */
 };
 
 namespace {
@@ -120,6 +131,53 @@ InnerVarMutator(Node *node, VarnoMap *map)
 	return expression_tree_mutator(node, (Node * (*)()) (void (*)(void)) InnerVarMutator, (void *) map);
 }
 
+/* Set when a compiled expression may depend on search_path (FastPathNeedsSearchPath); per compilation. */
+bool g_compiled_needs_search_path = false;
+
+bool
+NotBuiltinImmutable(Oid func, void *)
+{
+	return func >= FirstNormalObjectId || func_volatile(func) != PROVOLATILE_IMMUTABLE;
+}
+
+/* Could evaluating node run code that resolves names at run time?  Node types not listed: yes. */
+bool
+NeedsSearchPathWalker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	switch (nodeTag(node)) {
+	case T_Var:
+	case T_Const:
+	case T_BoolExpr:
+	case T_CaseExpr:
+	case T_CaseWhen:
+	case T_CaseTestExpr:
+	case T_CoalesceExpr:
+	case T_NullTest:
+	case T_BooleanTest:
+	case T_RelabelType:
+	case T_List:
+		break;
+	case T_FuncExpr:
+	case T_OpExpr:
+	case T_DistinctExpr:
+	case T_NullIfExpr:
+	case T_ScalarArrayOpExpr:
+	case T_CoerceViaIO:
+		if (check_functions_in_node(node, NotBuiltinImmutable, NULL))
+			return true;
+		break;
+	case T_MinMaxExpr: /* compares with the type's default btree operator class */
+		if (((MinMaxExpr *) node)->minmaxtype >= FirstNormalObjectId)
+			return true;
+		break;
+	default:
+		return true;
+	}
+	return expression_tree_walker(node, (bool (*)()) (void (*)(void)) NeedsSearchPathWalker, context);
+}
+
 /* An ExprState for expr whose Vars are those of map; NULL when a Var falls outside it. */
 ExprState *
 CompileExpr(Expr *expr, VarnoMap *map, bool qual)
@@ -129,6 +187,8 @@ CompileExpr(Expr *expr, VarnoMap *map, bool qual)
 	if (map->bad)
 		return NULL;
 	Expr *planned = expression_planner((Expr *) InnerVarMutator((Node *) expr, map));
+	if (NeedsSearchPathWalker((Node *) planned, NULL))
+		g_compiled_needs_search_path = true;
 	if (qual)
 		return ExecInitQual(make_ands_implicit(planned), NULL);
 	return ExecInitExpr(planned, NULL);
@@ -426,9 +486,111 @@ KeyEquality(FastPath *fp, Relation kix, int i)
 	return fp->key_eq[i];
 }
 
+/*
+ * The general path's recompute (RecomputeSql: UPDATE view AS v SET c = <expr>, ... WHERE v.ctid =
+ * ANY ($1)) as a SELECT of the same expressions over the view row given as parameters:
+ *   SELECT (<expr>)::<type of c>, ... FROM (SELECT $1 AS c1, ..., $n AS cn) AS v
+ * Each <expr> is cut from the stored text at the parse tree's locations, so it is the same SQL,
+ * analysed in the same environment (owner, search_path).  False when the text has another shape.
+ */
+bool
+BuildRecomputeSelect(FastPath *fp, const char *sql)
+{
+	List *raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+	if (list_length(raw) != 1 || !IsA(linitial_node(RawStmt, raw)->stmt, UpdateStmt))
+		return false;
+	UpdateStmt *us = (UpdateStmt *) linitial_node(RawStmt, raw)->stmt;
+	if (us->fromClause != NIL || us->withClause != NULL || us->returningList != NIL || us->whereClause == NULL ||
+	    us->relation->alias == NULL || strcmp(us->relation->alias->aliasname, "v") != 0 || us->targetList == NIL)
+		return false;
+	int n = list_length(us->targetList);
+	int natts = fp->view_desc->natts;
+	fp->re_attno = (AttrNumber *) palloc0(sizeof(AttrNumber) * n);
+	fp->re_argtypes = (Oid *) palloc0(sizeof(Oid) * natts);
+	StringInfoData buf;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT ");
+	for (int i = 0; i < n; i++) {
+		ResTarget *rt = list_nth_node(ResTarget, us->targetList, i);
+		if (rt->name == NULL || rt->indirection != NIL)
+			return false;
+		AttrNumber attno = InvalidAttrNumber;
+		for (int a = 0; a < natts && attno == InvalidAttrNumber; a++)
+			if (strcmp(NameStr(TupleDescAttr(fp->view_desc, a)->attname), rt->name) == 0)
+				attno = (AttrNumber) (a + 1);
+		int start = exprLocation(rt->val);
+		int end = i + 1 < n ? list_nth_node(ResTarget, us->targetList, i + 1)->location : exprLocation(us->whereClause);
+		if (attno == InvalidAttrNumber || start < 0 || end <= start || end > (int) strlen(sql))
+			return false;
+		/* "<expr>, " before the next target, "<expr> WHERE " before the WHERE clause */
+		const char *sep = i + 1 < n ? "," : "WHERE";
+		while (end > start && isspace((unsigned char) sql[end - 1]))
+			end--;
+		int seplen = (int) strlen(sep);
+		if (end - start <= seplen || strncmp(sql + end - seplen, sep, seplen) != 0)
+			return false;
+		end -= seplen;
+		Form_pg_attribute att = TupleDescAttr(fp->view_desc, attno - 1);
+		appendStringInfo(&buf, "%s(%.*s)::%s", i ? ", " : "", end - start, sql + start,
+		                 format_type_extended(att->atttypid, att->atttypmod, FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY));
+		fp->re_attno[i] = attno;
+	}
+	appendStringInfoString(&buf, " FROM (SELECT ");
+	for (int a = 0; a < natts; a++) {
+		Form_pg_attribute att = TupleDescAttr(fp->view_desc, a);
+		appendStringInfo(&buf, "%s$%d AS %s", a ? ", " : "", a + 1, quote_identifier(NameStr(att->attname)));
+		fp->re_argtypes[a] = att->atttypid;
+	}
+	appendStringInfoString(&buf, ") AS v");
+	fp->nre = n;
+	fp->re_sql = buf.data;
+	return true;
+}
+
+/*
+ * Recompute the flagged min/max of the locked group row nr (the SET list applied) into nr.  The
+ * SELECT runs as an SPI command after this one: a fresh snapshot (READ COMMITTED) that sees every
+ * writer that held the row before us, as the general path's later recompute statement does.
+ */
+void
+RecomputeInRow(FastPath *fp, TupleTableSlot *nr)
+{
+	int natts = fp->view_desc->natts;
+	if (fp->re_plan == NULL) {
+		/* generic plan: the group's key parameters must not trigger re-planning on every call */
+		SPIPlanPtr p = SPI_prepare_cursor(fp->re_sql, natts, fp->re_argtypes, CURSOR_OPT_GENERIC_PLAN);
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed (%s) for: %s", SPI_result_code_string(SPI_result), fp->re_sql);
+		if (SPI_keepplan(p) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		fp->re_plan = p;
+	}
+	MemoryContext tmp = fp->econtext->ecxt_per_tuple_memory;
+	char *nulls = (char *) MemoryContextAlloc(tmp, natts + 1);
+	for (int a = 0; a < natts; a++)
+		nulls[a] = nr->tts_isnull[a] ? 'n' : ' ';
+	nulls[natts] = '\0';
+	if (SPI_execute_plan(fp->re_plan, nr->tts_values, nulls, false, 1) != SPI_OK_SELECT || SPI_processed != 1 ||
+	    SPI_tuptable->tupdesc->natts != fp->nre)
+		elog(ERROR, "SPI failed recomputing min/max of %s", get_rel_name(fp->view));
+	for (int i = 0; i < fp->nre; i++) {
+		Form_pg_attribute att = TupleDescAttr(fp->view_desc, fp->re_attno[i] - 1);
+		if (TupleDescAttr(SPI_tuptable->tupdesc, i)->atttypid != att->atttypid)
+			elog(ERROR, "recomputed min/max of %s has the wrong type", get_rel_name(fp->view));
+		bool isnull;
+		Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1, &isnull);
+		MemoryContext old = MemoryContextSwitchTo(tmp);
+		nr->tts_values[fp->re_attno[i] - 1] = isnull ? (Datum) 0 : datumCopy(d, att->attbyval, att->attlen);
+		MemoryContextSwitchTo(old);
+		nr->tts_isnull[fp->re_attno[i] - 1] = isnull;
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
 /* Lock the group row of the delta's keys and apply the SET list; false when the general path must. */
 bool
-ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted, ItemPointer recompute)
+ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted, int64 *recomputed, ItemPointer recompute,
+             void (*before_spi)(void *), void *before_spi_arg)
 {
 	Relation vrel = table_open(fp->view, RowExclusiveLock);
 	if (vrel->trigdesc != NULL || vrel->rd_rel->relforcerowsecurity || vrel->rd_rel->relkind != RELKIND_RELATION ||
@@ -506,6 +668,13 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
 			ec->ecxt_scantuple = nr;
 			ec->ecxt_innertuple = NULL;
 			bool flagged = DatumGetBool(ExecEvalExprSwitchContext(fp->recompute_flag, ec, &flag_null)) && !flag_null;
+			int64 count = nr->tts_isnull[count_att - 1] ? -1 : DatumGetInt64(nr->tts_values[count_att - 1]);
+			if (notnull_ok && flagged && count > 0 && fp->re_sql != NULL) {
+				before_spi(before_spi_arg);
+				RecomputeInRow(fp, nr);
+				(*recomputed)++;
+				flagged = false;
+			}
 			if (notnull_ok) {
 				if (nr->tts_isnull[count_att - 1] || DatumGetInt64(nr->tts_values[count_att - 1]) < 0)
 					ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
@@ -542,7 +711,7 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
 
 FastPath *
 FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *del1_sql, const char *upd1_sql, const char *apply_sql,
-                MemoryContext cxt)
+                const char *recompute_sql, MemoryContext cxt)
 {
 	if (apply_sql == NULL || (ins1_sql == NULL && del1_sql == NULL && upd1_sql == NULL))
 		return NULL;
@@ -554,6 +723,21 @@ FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *de
 	relation_close(base, AccessShareLock);
 	Relation vrel = table_open(view, AccessShareLock);
 	fp->view_desc = CreateTupleDescCopyConstr(RelationGetDescr(vrel));
+	/*
+	 * Index support functions run on every lookup and insertion; a built-in operator family's are
+	 * built in.  A new index invalidates the view's relcache entry, and the caller compiles again.
+	 */
+	g_compiled_needs_search_path = false;
+	List *ids = RelationGetIndexList(vrel);
+	ListCell *ilc;
+	foreach (ilc, ids) {
+		Relation ir = index_open(lfirst_oid(ilc), AccessShareLock);
+		for (int k = 0; k < IndexRelationGetNumberOfKeyAttributes(ir); k++)
+			if (ir->rd_opfamily[k] >= FirstNormalObjectId)
+				g_compiled_needs_search_path = true;
+		index_close(ir, AccessShareLock);
+	}
+	list_free(ids);
 	table_close(vrel, AccessShareLock);
 
 	QueryEnvironment *env = create_queryEnv();
@@ -588,6 +772,9 @@ FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *de
 		if (strcmp(NameStr(TupleDescAttr(fp->view_desc, a)->attname), "__ivm_count") == 0)
 			fp->count_att = (AttrNumber) (a + 1);
 	ok = ok && fp->count_att != InvalidAttrNumber;
+	if (ok && recompute_sql != NULL && !BuildRecomputeSelect(fp, recompute_sql))
+		fp->re_sql = NULL;
+	fp->needs_search_path = g_compiled_needs_search_path;
 	if (ok) {
 		fp->base_slot[kNew] = MakeSingleTupleTableSlot(fp->base_desc, &TTSOpsMinimalTuple);
 		fp->base_slot[kOld] = MakeSingleTupleTableSlot(fp->base_desc, &TTSOpsMinimalTuple);
@@ -601,7 +788,7 @@ FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *de
 
 bool
 FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate *oldt, int64 *changed, int64 *deleted,
-              ItemPointer recompute)
+              int64 *recomputed, ItemPointer recompute, void (*before_spi)(void *), void *before_spi_arg)
 {
 	ItemPointerSetInvalid(recompute);
 	Level *top = fp->delta[ev];
@@ -620,7 +807,7 @@ FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate
 		for (int a = 0; a < fp->view_desc->natts; a++)
 			ex->tts_values[a] = ExecEvalExprSwitchContext(fp->insert_expr[a], fp->econtext, &ex->tts_isnull[a]);
 		ExecStoreVirtualTuple(ex);
-		done = ApplyToGroup(fp, ex, changed, deleted, recompute);
+		done = ApplyToGroup(fp, ex, changed, deleted, recomputed, recompute, before_spi, before_spi_arg);
 	}
 	ExecClearTuple(fp->base_slot[kNew]);
 	ExecClearTuple(fp->base_slot[kOld]);
@@ -628,6 +815,21 @@ FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate
 	ExecClearTuple(fp->excluded);
 	ResetExprContext(fp->econtext);
 	return done;
+}
+
+bool
+FastPathNeedsSearchPath(const FastPath *fp)
+{
+	return fp->needs_search_path;
+}
+
+void
+FastPathFree(FastPath *fp)
+{
+	if (fp != NULL && fp->re_plan != NULL) {
+		SPI_freeplan(fp->re_plan);
+		fp->re_plan = NULL;
+	}
 }
 
 }  // namespace shinjp::ivm

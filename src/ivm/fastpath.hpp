@@ -6,7 +6,8 @@
  * one row.  The fast path compiles the same SQL once per backend into expression states (the delta
  * query's select lists and WHERE, level by level; the upsert's SET list and RETURNING flag) and
  * applies a one-row delta to an existing group by an index lookup, a row lock and a heap update
- * (a removed min/max is then recomputed by the general path's statement).  Whenever a case is not
+ * (a removed min/max is first recomputed by a prepared SELECT of the same expressions as the
+ * general path's recompute statement, so the row is written once).  Whenever a case is not
  * the plain one (the group does not exist yet, a concurrent writer deleted the group, a key moved,
  * NULL keys, the view table has triggers, checks, forced RLS or expression indexes), it writes
  * nothing and the caller runs the general path: the results are those of the same SQL, evaluated
@@ -28,19 +29,34 @@ struct FastPath;
 enum FastEvent { FAST_INSERT, FAST_DELETE, FAST_UPDATE };
 
 /*
- * Compile a keyed view's one-row delta queries (NULL when absent) and its upsert for statements on
- * table firing_relid; allocates in cxt.  NULL when the SQL has a shape the fast path does not
+ * Compile a keyed view's one-row delta queries (NULL when absent), its upsert and its min/max
+ * recompute statement (NULL without min/max) for statements on table firing_relid; allocates in cxt.  NULL when the SQL has a shape the fast path does not
  * evaluate.  Runs parse analysis: call in the maintenance environment (owner, search_path).
  */
 FastPath *FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *del1_sql, const char *upd1_sql,
-                          const char *apply_sql, MemoryContext cxt);
+                          const char *apply_sql, const char *recompute_sql, MemoryContext cxt);
 
 /*
- * Apply a one-row statement.  True when done (*changed / *deleted: groups updated / removed; a
- * valid *recompute: the updated group row whose min/max the caller must recompute, as the
- * general path's RETURNING flag says); false when nothing was written and the general path must run.
+ * Apply a one-row statement.  True when done (*changed / *deleted / *recomputed: groups updated /
+ * removed / whose removed min/max was recomputed before the update; a valid *recompute: the
+ * updated group row whose min/max the caller must still recompute, as the general path's RETURNING
+ * flag says, when the recompute SQL had a shape the fast path does not run); false when nothing
+ * was written and the general path must run.  Runs SPI commands (caller connected) for min/max.
  */
 bool FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate *oldt, int64 *changed, int64 *deleted,
-                   ItemPointer recompute);
+                   int64 *recomputed, ItemPointer recompute, void (*before_spi)(void *), void *before_spi_arg);
+
+/*
+ * Must FastPathApply run with the maintenance search_path?  False when every function its compiled
+ * expressions can call, and every index support function of the view table, is a built-in
+ * immutable one: those were resolved to OIDs at compilation and cannot look a name up at run time
+ * (a non-immutable built-in such as regclassin could; an SQL or PL function body, a domain's CHECK
+ * or a user operator class is parsed or run with whatever search_path is current).  Before the
+ * only SQL it runs, the min/max recompute, FastPathApply calls before_spi, which sets it up.
+ */
+bool FastPathNeedsSearchPath(const FastPath *fp);
+
+/* Release what the fast path keeps outside its memory context (a prepared plan). */
+void FastPathFree(FastPath *fp);
 
 }  // namespace shinjp::ivm

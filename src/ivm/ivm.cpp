@@ -1646,6 +1646,7 @@ ResetCache()
 				SPI_freeplan(v->recompute_plan);
 			if (v->delete_plan)
 				SPI_freeplan(v->delete_plan);
+			shinjp::ivm::FastPathFree(v->fast);
 		}
 	g_cache = nullptr;
 	if (g_cache_cxt)
@@ -1895,30 +1896,73 @@ MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
 	RecomputeGroups(v, redo, nredo, st);
 }
 
+/*
+ * What one call of the maintenance trigger has set up so far.  The general path's SQL (and parse
+ * analysis of any of it, including compiling the fast path and re-planning a prepared statement)
+ * reads the transition tables as ephemeral relations and resolves names with search_path =
+ * pg_catalog, pg_temp, so that a writer's search_path cannot redirect the view owner's maintenance
+ * to its own functions or operators.
+ */
+struct MaintenanceEnv {
+	Oid relid;
+	Tuplestorestate *newt, *oldt;
+	int nest;
+	bool search_path_set;
+	bool enr_set;
+};
+
+void
+EnsureSearchPath(void *arg)
+{
+	MaintenanceEnv *env = (MaintenanceEnv *) arg;
+	if (env->search_path_set)
+		return;
+	env->nest = NewGUCNestLevel();
+	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	env->search_path_set = true;
+}
+
+void
+EnsureTransitionTables(MaintenanceEnv *env)
+{
+	if (env->enr_set)
+		return;
+	if (env->newt)
+		RegisterEnr("__ivm_new", env->relid, NULL, env->newt);
+	if (env->oldt)
+		RegisterEnr("__ivm_old", env->relid, NULL, env->oldt);
+	env->enr_set = true;
+}
+
 /* One-row statements through the fast path (fastpath.hpp); false when the general path must run. */
 bool
-MaintainOneRow(CachedView *v, Oid relid, int e, Tuplestorestate *newt, Tuplestorestate *oldt, ViewStats *st)
+MaintainOneRow(CachedView *v, Oid relid, int e, Tuplestorestate *newt, Tuplestorestate *oldt, ViewStats *st, MaintenanceEnv *env)
 {
 	if (!v->keyed)
 		return false;
 	if (!v->fast_compiled) {
+		EnsureSearchPath(env);
 		v->fast = shinjp::ivm::FastPathCompile(v->view, relid, v->single_sql[0], v->single_sql[1], v->single_sql[2], v->apply_sql,
-		                                       g_cache_cxt);
+		                                       v->recompute_sql, g_cache_cxt);
 		v->fast_compiled = true;
 	}
 	if (v->fast == NULL)
 		return false;
+	if (shinjp::ivm::FastPathNeedsSearchPath(v->fast))
+		EnsureSearchPath(env);
 	shinjp::ivm::FastEvent fe = e == EV_INS1 ? shinjp::ivm::FAST_INSERT : e == EV_DEL1 ? shinjp::ivm::FAST_DELETE : shinjp::ivm::FAST_UPDATE;
-	int64 changed = 0, deleted = 0;
+	int64 changed = 0, deleted = 0, recomputed = 0;
 	ItemPointerData redo;
-	if (!shinjp::ivm::FastPathApply(v->fast, fe, newt, oldt, &changed, &deleted, &redo))
+	if (!shinjp::ivm::FastPathApply(v->fast, fe, newt, oldt, &changed, &deleted, &recomputed, &redo, EnsureSearchPath, env))
 		return false;
 	if (ItemPointerIsValid(&redo)) {
+		EnsureSearchPath(env);
 		Datum tid = PointerGetDatum(&redo);
 		RecomputeGroups(v, &tid, 1, st);
 	}
 	st->groups_changed += changed;
 	st->groups_deleted += deleted;
+	st->minmax_recomputes += recomputed;
 	st->fast_statements++;
 	return true;
 }
@@ -2583,17 +2627,15 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 		SPI_finish();
 		return PointerGetDatum(NULL);
 	}
-	if (!truncate) {
-		if (newt)
-			RegisterEnr("__ivm_new", relid, NULL, newt);
-		if (oldt)
-			RegisterEnr("__ivm_old", relid, NULL, oldt);
-	}
+	/*
+	 * The transition tables as ephemeral relations and the fixed search_path are set up on first
+	 * need (MaintenanceEnv): a fast-path statement whose compiled expressions call only built-in
+	 * immutable functions needs neither (see FastPathNeedsSearchPath).
+	 */
+	MaintenanceEnv env = {relid, truncate ? NULL : newt, truncate ? NULL : oldt, 0, false, false};
 	Oid save_user;
 	int save_sec;
 	GetUserIdAndSecContext(&save_user, &save_sec);
-	int nest = NewGUCNestLevel();
-	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	for (int i = 0; i < t->nviews; i++) {
 		CachedView *v = &t->views[i];
 		/*
@@ -2612,11 +2654,14 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 		SetUserIdAndSecContext(v->owner, save_sec | SECURITY_RESTRICTED_OPERATION);
 		ViewStats stats = {}, *st = &stats;
 		if (truncate) {
+			EnsureSearchPath(&env);
 			Recompute(v->view_name, v->full_sql);
 			st->full_refreshes++;
-		} else if (v->nbase > 1 && HasPending(v->view))
+		} else if (v->nbase > 1 && HasPending(v->view)) {
+			EnsureSearchPath(&env);
+			EnsureTransitionTables(&env);
 			ApplyPending(v, relid, ev, newt, oldt, st);
-		else {
+		} else {
 			if (v->nbase > 1)
 				LockJoinPeers(v->view, v->base_index, v->nbase);
 			int e = ev;
@@ -2626,8 +2671,11 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 				e = EV_DEL1;
 			else if (ev == EV_UPD && v->delta_sql[EV_UPD1] && tuplestore_tuple_count(oldt) == 1 && tuplestore_tuple_count(newt) == 1)
 				e = EV_UPD1;
-			if (e < EV_INS1 || !MaintainOneRow(v, relid, e, newt, oldt, st))
+			if (e < EV_INS1 || !MaintainOneRow(v, relid, e, newt, oldt, st, &env)) {
+				EnsureSearchPath(&env);
+				EnsureTransitionTables(&env);
 				MaintainView(v, e, st, NULL);
+			}
 		}
 		if (!truncate)
 			st->delta_rows += (newt ? tuplestore_tuple_count(newt) : 0) + (oldt ? tuplestore_tuple_count(oldt) : 0);
@@ -2638,7 +2686,8 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 		st->total_ms += INSTR_TIME_GET_MILLISEC(end);
 		StatsAdd(v->view, st);
 	}
-	AtEOXact_GUC(true, nest);
+	if (env.search_path_set)
+		AtEOXact_GUC(true, env.nest);
 	g_depth--;
 	SPI_finish();
 	return PointerGetDatum(NULL);
