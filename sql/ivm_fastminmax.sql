@@ -81,14 +81,15 @@ SELECT minmax_recomputes > 0 AS recomputed FROM shinjp.ivm_stats WHERE view = 'e
 SELECT count(*) AS diffs FROM shinjp.ivm_verify('evd');
 
 -- the fast path skips setting search_path only when its expressions call built-in immutable
--- functions alone; a view calling a PL function still runs it under the fixed search_path (the
--- max over the maintained rows shows it; ivm_create's initial fill ran with the caller's)
+-- functions alone; a view calling a PL function still runs it under the fixed search_path, as
+-- ivm_create's initial fill does (the probe returns the search_path it ran under)
 CREATE FUNCTION sp_probe(x int) RETURNS text LANGUAGE plpgsql IMMUTABLE AS
   $$BEGIN RETURN pg_catalog.current_setting('search_path'); END$$;
 CREATE TABLE p (id int PRIMARY KEY, g int NOT NULL, a int);
 INSERT INTO p VALUES (1, 1, 1), (2, 1, 2);
 SELECT shinjp.ivm_create('pm', 'SELECT g, count(*) AS n, max(fastminmax.sp_probe(a)) AS path FROM fastminmax.p GROUP BY g');
 SHOW search_path;
+SELECT g, n, path FROM pm;
 INSERT INTO p VALUES (3, 1, 3);
 UPDATE p SET a = 4 WHERE id = 3;
 SELECT g, n, path FROM pm;

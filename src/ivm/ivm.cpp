@@ -1785,6 +1785,26 @@ Recompute(const char *view_name, const char *full_sql)
 }
 
 /*
+ * Recompute as maintenance does: as the view's owner, restricted, with search_path = pg_catalog,
+ * pg_temp, so the initial fill, ivm_refresh and the refresh after ATTACH/DETACH give the rows the
+ * triggers would (a caller's search_path cannot change what the query's operators resolve to).
+ */
+uint64
+RecomputeAsOwner(Oid view, const char *full_sql)
+{
+	Oid save_user;
+	int save_sec;
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(RelOwner(view), save_sec | SECURITY_RESTRICTED_OPERATION);
+	int nest = NewGUCNestLevel();
+	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	uint64 rows = Recompute(QualifiedRelName(view), full_sql);
+	AtEOXact_GUC(true, nest);
+	SetUserIdAndSecContext(save_user, save_sec);
+	return rows;
+}
+
+/*
  * Join views: writers of different base tables must not compute their deltas against each other's
  * uncommitted rows (the insert-insert case pg_ivm needs its exclusive view lock for).  For each pair
  * of base tables (i < j) there is one lock object; a writer of table i takes it in ROW EXCLUSIVE
@@ -2327,8 +2347,7 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 	}
 	CacheInvalidateRelcacheByRelid(view);
 	CommandCounterIncrement();
-	if (SPI_execute(psprintf("INSERT INTO %s %s", target, full), false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "SPI failed populating %s", target);
+	RecomputeAsOwner(view, full);
 	SPI_finish();
 	PG_RETURN_OID(view);
 }
@@ -2384,19 +2403,11 @@ SHINJP_FUNCTION(shinjp_ivm_refresh)
 	/* Writers wait until we commit; the next statement's snapshot sees everything they committed. */
 	for (int b = 0; b < nbase; b++)
 		LockRelationOid(DatumGetObjectId(bases[b]), ShareLock);
-	Oid save_user;
-	int save_sec;
-	GetUserIdAndSecContext(&save_user, &save_sec);
-	SetUserIdAndSecContext(RelOwner(view), save_sec | SECURITY_RESTRICTED_OPERATION);
-	int nest = NewGUCNestLevel();
-	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	instr_time start, end;
 	INSTR_TIME_SET_CURRENT(start);
-	uint64 rows = Recompute(QualifiedRelName(view), full);
+	uint64 rows = RecomputeAsOwner(view, full);
 	INSTR_TIME_SET_CURRENT(end);
 	INSTR_TIME_SUBTRACT(end, start);
-	AtEOXact_GUC(true, nest);
-	SetUserIdAndSecContext(save_user, save_sec);
 	ViewStats st = {};
 	st.full_refreshes = 1;
 	st.total_ms = INSTR_TIME_GET_MILLISEC(end);
@@ -2566,16 +2577,8 @@ SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
 			refresh[nrefresh++] = view;
 		}
 	}
-	Oid save_user;
-	int save_sec;
-	GetUserIdAndSecContext(&save_user, &save_sec);
 	for (int k = 0; k < nrefresh; k++) {
-		SetUserIdAndSecContext(RelOwner(refresh[k]), save_sec | SECURITY_RESTRICTED_OPERATION);
-		int nest = NewGUCNestLevel();
-		set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-		Recompute(QualifiedRelName(refresh[k]), refresh_sql[k]);
-		AtEOXact_GUC(true, nest);
-		SetUserIdAndSecContext(save_user, save_sec);
+		RecomputeAsOwner(refresh[k], refresh_sql[k]);
 		ViewStats st = {};
 		st.full_refreshes = 1;
 		StatsAdd(refresh[k], &st);
