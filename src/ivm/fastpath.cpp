@@ -556,15 +556,7 @@ void
 RecomputeInRow(FastPath *fp, TupleTableSlot *nr)
 {
 	int natts = fp->view_desc->natts;
-	if (fp->re_plan == NULL) {
-		/* generic plan: the group's key parameters must not trigger re-planning on every call */
-		SPIPlanPtr p = SPI_prepare_cursor(fp->re_sql, natts, fp->re_argtypes, CURSOR_OPT_GENERIC_PLAN);
-		if (p == NULL)
-			elog(ERROR, "SPI_prepare failed (%s) for: %s", SPI_result_code_string(SPI_result), fp->re_sql);
-		if (SPI_keepplan(p) != 0)
-			elog(ERROR, "SPI_keepplan failed");
-		fp->re_plan = p;
-	}
+	PrepareKept(&fp->re_plan, fp->re_sql, natts, fp->re_argtypes);
 	MemoryContext tmp = fp->econtext->ecxt_per_tuple_memory;
 	char *nulls = (char *) MemoryContextAlloc(tmp, natts + 1);
 	for (int a = 0; a < natts; a++)
@@ -815,6 +807,20 @@ FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate
 	ExecClearTuple(fp->excluded);
 	ResetExprContext(fp->econtext);
 	return done;
+}
+
+SPIPlanPtr
+PrepareKept(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*slot == NULL) {
+		SPIPlanPtr p = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_GENERIC_PLAN);
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed (%s) for: %s", SPI_result_code_string(SPI_result), sql);
+		if (SPI_keepplan(p) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		*slot = p;
+	}
+	return *slot;
 }
 
 bool

@@ -19,6 +19,7 @@
 
 extern "C" {
 #include "postgres.h"
+#include "executor/spi.h"
 #include "utils/tuplestore.h"
 }
 
@@ -55,6 +56,12 @@ bool FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestore
  * only SQL it runs, the min/max recompute, FastPathApply calls before_spi, which sets it up.
  */
 bool FastPathNeedsSearchPath(const FastPath *fp);
+
+/*
+ * The plan in *slot, prepared (generic: parameters such as a ctid array or a group's keys must not
+ * cause re-planning on every call) and kept on first use.  For every statement maintenance reuses.
+ */
+SPIPlanPtr PrepareKept(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes);
 
 /* Release what the fast path keeps outside its memory context (a prepared plan). */
 void FastPathFree(FastPath *fp);

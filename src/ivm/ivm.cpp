@@ -1743,21 +1743,6 @@ LookupTable(Oid relid)
 	return t;
 }
 
-SPIPlanPtr
-Prepare(SPIPlanPtr *slot, const char *sql, int nargs, Oid *argtypes)
-{
-	if (*slot == NULL) {
-		/* generic plans: a ctid array parameter must not trigger re-planning on every call */
-		SPIPlanPtr p = SPI_prepare_cursor(sql, nargs, argtypes, CURSOR_OPT_GENERIC_PLAN);
-		if (p == NULL)
-			elog(ERROR, "SPI_prepare failed (%s) for: %s", SPI_result_code_string(SPI_result), sql);
-		if (SPI_keepplan(p) != 0)
-			elog(ERROR, "SPI_keepplan failed");
-		*slot = p;
-	}
-	return *slot;
-}
-
 void
 RegisterEnr(const char *name, Oid reliddesc, TupleDesc tupdesc, Tuplestorestate *store)
 {
@@ -1859,7 +1844,7 @@ RecomputeGroups(CachedView *v, Datum *tids, int n, ViewStats *st)
 		return;
 	Oid argtypes[1] = {TIDARRAYOID};
 	Datum values[1] = {PointerGetDatum(construct_array(tids, n, TIDOID, sizeof(ItemPointerData), false, TYPALIGN_SHORT))};
-	SPIPlanPtr re = Prepare(&v->recompute_plan, v->recompute_sql, 1, argtypes);
+	SPIPlanPtr re = shinjp::ivm::PrepareKept(&v->recompute_plan, v->recompute_sql, 1, argtypes);
 	if (SPI_execute_plan(re, values, NULL, false, 0) != SPI_OK_UPDATE)
 		elog(ERROR, "SPI failed recomputing min/max of %s", v->view_name);
 	st->minmax_recomputes += n;
@@ -1874,7 +1859,7 @@ MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
 	if (adhoc_delta_sql != NULL)
 		rc = SPI_execute(MergedSql(adhoc_delta_sql, v->apply_sql), false, 0);
 	else
-		rc = SPI_execute_plan(Prepare(&v->delta_plan[ev], v->delta_sql[ev], 0, NULL), NULL, NULL, false, 0);
+		rc = SPI_execute_plan(shinjp::ivm::PrepareKept(&v->delta_plan[ev], v->delta_sql[ev], 0, NULL), NULL, NULL, false, 0);
 	if (returning ? rc != SPI_OK_INSERT_RETURNING && rc != SPI_OK_UPDATE_RETURNING : rc != SPI_OK_INSERT && rc != SPI_OK_UPDATE)
 		elog(ERROR, "SPI failed applying the delta to %s", v->view_name);
 	uint64 n = SPI_processed;
@@ -1908,7 +1893,8 @@ MaintainView(CachedView *v, int ev, ViewStats *st, const char *adhoc_delta_sql)
 	Oid argtypes[1] = {TIDARRAYOID};
 	if (ndead > 0) {
 		Datum values[1] = {PointerGetDatum(construct_array(dead, ndead, TIDOID, sizeof(ItemPointerData), false, TYPALIGN_SHORT))};
-		SPIPlanPtr del = Prepare(&v->delete_plan, psprintf("DELETE FROM %s WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)", v->view_name), 1, argtypes);
+		SPIPlanPtr del = shinjp::ivm::PrepareKept(&v->delete_plan, psprintf("DELETE FROM %s WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)", v->view_name),
+		                                          1, argtypes);
 		if (SPI_execute_plan(del, values, NULL, false, 0) != SPI_OK_DELETE)
 			elog(ERROR, "SPI failed deleting empty groups of %s", v->view_name);
 		st->groups_deleted += ndead;
