@@ -8,10 +8,12 @@
  * inner tuple.  The upsert contributes its ON CONFLICT SET list (v = scan tuple, excluded = inner
  * tuple), its RETURNING recompute flag and the key columns of its arbiter.
  *
- * Concurrency is that of INSERT ... ON CONFLICT DO UPDATE: the group row is found with a fresh
- * snapshot, locked FOR NO KEY UPDATE following its update chain (waiting for a writer that holds
- * it), and the SET list is evaluated against the locked version.  Under REPEATABLE READ a
- * concurrently updated row raises a serialization failure, as the upsert does.
+ * Concurrency is that of UPDATE, then of INSERT ... ON CONFLICT DO UPDATE: the group row is found
+ * with a fresh snapshot, the SET list is evaluated against that version, and the row is updated
+ * unless another transaction changed it meanwhile (waiting for one that holds it).  If one did, the
+ * row is locked FOR NO KEY UPDATE following its update chain and the SET list evaluated again
+ * against the locked version.  Under REPEATABLE READ a concurrently updated row raises a
+ * serialization failure, as the upsert does.
  */
 #include "ivm/fastpath.hpp"
 
@@ -579,7 +581,94 @@ RecomputeInRow(FastPath *fp, TupleTableSlot *nr)
 	SPI_freetuptable(SPI_tuptable);
 }
 
-/* Lock the group row of the delta's keys and apply the SET list; false when the general path must. */
+enum WriteResult { WRITE_DONE, WRITE_CONFLICT, WRITE_GENERAL };
+
+/*
+ * Apply the delta's SET list to group row cur, recompute a removed min/max, and update the row (or
+ * delete it when its count reaches 0).  Unless locked, the write fails with WRITE_CONFLICT when
+ * another transaction updated or deleted cur since the snapshot; nothing was written then.
+ * WRITE_GENERAL: the general path must apply this delta (a NOT NULL column would become NULL).
+ */
+WriteResult
+WriteGroup(FastPath *fp, Relation vrel, List *indexes, TupleTableSlot *cur, TupleTableSlot *delta, Snapshot snap, bool locked,
+           int64 *changed, int64 *deleted, int64 *recomputed, ItemPointer recompute, void (*before_spi)(void *), void *before_spi_arg)
+{
+	slot_getallattrs(cur);
+	ItemPointerData tid = cur->tts_tid;
+	TupleTableSlot *nr = fp->new_row;
+	ExecClearTuple(nr);
+	int natts = fp->view_desc->natts;
+	memcpy(nr->tts_values, cur->tts_values, sizeof(Datum) * natts);
+	memcpy(nr->tts_isnull, cur->tts_isnull, sizeof(bool) * natts);
+	ExprContext *ec = fp->econtext;
+	Datum *values = (Datum *) MemoryContextAlloc(ec->ecxt_per_tuple_memory, sizeof(Datum) * fp->nset);
+	bool *nulls = (bool *) MemoryContextAlloc(ec->ecxt_per_tuple_memory, sizeof(bool) * fp->nset);
+	for (int s = 0; s < fp->nset; s++) {
+		ec->ecxt_scantuple = cur;
+		ec->ecxt_innertuple = delta;
+		values[s] = ExecEvalExprSwitchContext(fp->set_expr[s], ec, &nulls[s]);
+	}
+	for (int s = 0; s < fp->nset; s++) {
+		nr->tts_values[fp->set_attno[s] - 1] = values[s];
+		nr->tts_isnull[fp->set_attno[s] - 1] = nulls[s];
+	}
+	ExecStoreVirtualTuple(nr);
+	for (int a = 0; a < natts; a++)
+		if (nr->tts_isnull[a] && TupleDescAttr(fp->view_desc, a)->attnotnull)
+			return WRITE_GENERAL;
+	AttrNumber count_att = fp->count_att;
+	bool flag_null;
+	ec->ecxt_scantuple = nr;
+	ec->ecxt_innertuple = NULL;
+	bool flagged = DatumGetBool(ExecEvalExprSwitchContext(fp->recompute_flag, ec, &flag_null)) && !flag_null;
+	if (nr->tts_isnull[count_att - 1] || DatumGetInt64(nr->tts_values[count_att - 1]) < 0)
+		ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+		                errmsg("incremental view %s is out of step with its base tables", RelationGetRelationName(vrel)),
+		                errdetail("A group's row count became negative."), errhint("Run shinjp.ivm_refresh on the view.")));
+	int64 count = DatumGetInt64(nr->tts_values[count_att - 1]);
+	bool recomputed_here = false;
+	if (flagged && count > 0 && fp->re_sql != NULL) {
+		before_spi(before_spi_arg);
+		RecomputeInRow(fp, nr);
+		recomputed_here = true;
+		flagged = false;
+	}
+	/* as the executor does: a published table needs a replica identity for these */
+	CheckCmdReplicaIdentity(vrel, count == 0 ? CMD_DELETE : CMD_UPDATE);
+	TM_FailureData tmfd;
+	TM_Result res = TM_Ok;
+	SHINJP_UPDATE_INDEXES_TYPE update_indexes;
+	if (count == 0) {
+		if (locked)
+			simple_table_tuple_delete(vrel, &tid, snap);
+		else
+			res = table_tuple_delete(vrel, &tid, GetCurrentCommandId(true), snap, InvalidSnapshot, true, &tmfd, false);
+	} else {
+		if (locked) {
+			simple_table_tuple_update(vrel, &tid, nr, snap, &update_indexes);
+		} else {
+			LockTupleMode lockmode;
+			res = table_tuple_update(vrel, &tid, nr, GetCurrentCommandId(true), snap, InvalidSnapshot, true, &tmfd, &lockmode,
+			                         &update_indexes);
+		}
+	}
+	if (!locked && res != TM_Ok)
+		return WRITE_CONFLICT;
+	if (count == 0) {
+		(*deleted)++;
+	} else {
+		if (SHINJP_UPDATE_NEEDS_INDEXES(update_indexes))
+			InsertIndexEntries(vrel, indexes, nr, SHINJP_UPDATE_SUMMARIZING_ONLY(update_indexes));
+		if (flagged)
+			ItemPointerCopy(&nr->tts_tid, recompute);
+	}
+	if (recomputed_here)
+		(*recomputed)++;
+	(*changed)++;
+	return WRITE_DONE;
+}
+
+/* Find the group row of the delta's keys and apply the SET list; false when the general path must. */
 bool
 ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted, int64 *recomputed, ItemPointer recompute,
              void (*before_spi)(void *), void *before_spi_arg)
@@ -622,73 +711,25 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
 	index_endscan(scan);
 	bool done = false;
 	if (found) {
-		TM_FailureData tmfd;
 		/*
-		 * READ COMMITTED follows the row to its latest version, as ON CONFLICT's lock does; under
-		 * REPEATABLE READ a newer version means TM_Updated, and the general path's upsert raises
-		 * the serialization failure.
+		 * First as UPDATE does: compute from the version the fresh snapshot sees and write it unless
+		 * another transaction changed it meanwhile (no lock record in the WAL).  Then as ON
+		 * CONFLICT does: READ COMMITTED locks the row's latest version, waiting for a writer that
+		 * holds it, and computes again; under REPEATABLE READ a newer version means TM_Updated,
+		 * and the general path's upsert raises the serialization failure.
 		 */
-		uint8 flags = IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
-		TM_Result res = table_tuple_lock(vrel, &tid, snap, cur, GetCurrentCommandId(true), LockTupleNoKeyExclusive, LockWaitBlock,
-		                                 flags, &tmfd);
-		if (res == TM_Ok) {
-			slot_getallattrs(cur);
-			TupleTableSlot *nr = fp->new_row;
-			ExecClearTuple(nr);
-			int natts = fp->view_desc->natts;
-			memcpy(nr->tts_values, cur->tts_values, sizeof(Datum) * natts);
-			memcpy(nr->tts_isnull, cur->tts_isnull, sizeof(bool) * natts);
-			ExprContext *ec = fp->econtext;
-			Datum *values = (Datum *) MemoryContextAlloc(ec->ecxt_per_tuple_memory, sizeof(Datum) * fp->nset);
-			bool *nulls = (bool *) MemoryContextAlloc(ec->ecxt_per_tuple_memory, sizeof(bool) * fp->nset);
-			for (int s = 0; s < fp->nset; s++) {
-				ec->ecxt_scantuple = cur;
-				ec->ecxt_innertuple = delta;
-				values[s] = ExecEvalExprSwitchContext(fp->set_expr[s], ec, &nulls[s]);
-			}
-			for (int s = 0; s < fp->nset; s++) {
-				nr->tts_values[fp->set_attno[s] - 1] = values[s];
-				nr->tts_isnull[fp->set_attno[s] - 1] = nulls[s];
-			}
-			ExecStoreVirtualTuple(nr);
-			bool notnull_ok = true;
-			for (int a = 0; a < natts; a++)
-				if (nr->tts_isnull[a] && TupleDescAttr(fp->view_desc, a)->attnotnull)
-					notnull_ok = false;
-			AttrNumber count_att = fp->count_att;
-			bool flag_null;
-			ec->ecxt_scantuple = nr;
-			ec->ecxt_innertuple = NULL;
-			bool flagged = DatumGetBool(ExecEvalExprSwitchContext(fp->recompute_flag, ec, &flag_null)) && !flag_null;
-			int64 count = nr->tts_isnull[count_att - 1] ? -1 : DatumGetInt64(nr->tts_values[count_att - 1]);
-			if (notnull_ok && flagged && count > 0 && fp->re_sql != NULL) {
-				before_spi(before_spi_arg);
-				RecomputeInRow(fp, nr);
-				(*recomputed)++;
-				flagged = false;
-			}
-			if (notnull_ok) {
-				if (nr->tts_isnull[count_att - 1] || DatumGetInt64(nr->tts_values[count_att - 1]) < 0)
-					ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
-					                errmsg("incremental view %s is out of step with its base tables", RelationGetRelationName(vrel)),
-					                errdetail("A group's row count became negative."), errhint("Run shinjp.ivm_refresh on the view.")));
-				/* as the executor does: a published table needs a replica identity for these */
-				CheckCmdReplicaIdentity(vrel, DatumGetInt64(nr->tts_values[count_att - 1]) == 0 ? CMD_DELETE : CMD_UPDATE);
-				if (DatumGetInt64(nr->tts_values[count_att - 1]) == 0) {
-					simple_table_tuple_delete(vrel, &tid, snap);
-					(*deleted)++;
-				} else {
-					SHINJP_UPDATE_INDEXES_TYPE update_indexes;
-					simple_table_tuple_update(vrel, &tid, nr, snap, &update_indexes);
-					if (SHINJP_UPDATE_NEEDS_INDEXES(update_indexes))
-						InsertIndexEntries(vrel, indexes, nr, SHINJP_UPDATE_SUMMARIZING_ONLY(update_indexes));
-					if (flagged)
-						ItemPointerCopy(&nr->tts_tid, recompute);
-				}
-				(*changed)++;
-				done = true;
-			}
+		WriteResult w = WriteGroup(fp, vrel, indexes, cur, delta, snap, false, changed, deleted, recomputed, recompute, before_spi,
+		                           before_spi_arg);
+		if (w == WRITE_CONFLICT) {
+			TM_FailureData tmfd;
+			uint8 flags = IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION;
+			TM_Result res = table_tuple_lock(vrel, &tid, snap, cur, GetCurrentCommandId(true), LockTupleNoKeyExclusive, LockWaitBlock,
+			                                 flags, &tmfd);
+			if (res == TM_Ok)
+				w = WriteGroup(fp, vrel, indexes, cur, delta, snap, true, changed, deleted, recomputed, recompute, before_spi,
+				               before_spi_arg);
 		}
+		done = w == WRITE_DONE;
 	}
 	ExecDropSingleTupleTableSlot(cur);
 	PopActiveSnapshot();
