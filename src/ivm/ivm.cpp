@@ -7,7 +7,8 @@
  *
  * Model.  A view is a table holding one row per group (GROUP BY keys, or all output columns for
  * DISTINCT and plain views) plus hidden bookkeeping columns: __ivm_count (rows in the group),
- * __ivm_cnt_N (non-NULL inputs of aggregate N), __ivm_sum_N (sum behind avg N) and __ivm_del_N
+ * __ivm_cnt_N (non-NULL inputs of aggregate N; none when its argument is a NOT NULL column, whose
+ * count is __ivm_count), __ivm_sum_N (sum behind avg N) and __ivm_del_N
  * (always NULL in the table; it carries the deleted-side extreme or partial state of aggregate N
  * through ON CONFLICT's EXCLUDED row).  A unique index NULLS NOT DISTINCT on the keys makes
  * INSERT ... ON CONFLICT DO UPDATE the merge step.
@@ -100,6 +101,7 @@ struct AggInfo {
 	char *subtract_fn;
 	char *result_type; /* format_type of the result (avg's cast) */
 	int day_key;       /* min/max of a timestamp x grouped by x::date: 1 + that key's column, else 0 */
+	bool arg_notnull;  /* sum/avg/min/max of an argument that is never NULL: no __ivm_cnt_N */
 };
 
 struct ViewDef {
@@ -715,6 +717,14 @@ AnalyzeView(const char *sql, ViewDef *def)
 			ClassifyAggregate((Aggref *) tle->expr, a);
 			CheckExprWalker((Node *) tle->expr, (void *) 1);
 			a->column = c;
+			/*
+			 * Its non-NULL inputs are the group's rows: the view table needs no count of its own.
+			 * The ALTER TABLE event trigger keeps such a column NOT NULL (CheckNotNullLayout).
+			 */
+			Aggref *agg = (Aggref *) tle->expr;
+			a->arg_notnull = (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX) &&
+			                 agg->aggfilter == NULL && list_length(agg->args) == 1 &&
+			                 !ExprNullable(q, (Node *) ((TargetEntry *) linitial(agg->args))->expr);
 			if (a->kind == AGG_MIN || a->kind == AGG_MAX || (a->kind == AGG_MERGE && a->subtract_fn == NULL))
 				def->has_minmax = true;
 			def->agg_of_col[c] = def->naggs++;
@@ -873,6 +883,13 @@ AppendKeyOrder(StringInfo buf, const ViewDef *def)
 }
 
 /* The full query producing every column of the view table (transport columns NULL). */
+/* Does aggregate a keep a count of its non-NULL inputs (__ivm_cnt_N)? */
+bool
+HasCnt(const AggInfo *a)
+{
+	return (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX) && !a->arg_notnull;
+}
+
 char *
 FullSql(const ViewDef *def)
 {
@@ -900,11 +917,10 @@ FullSql(const ViewDef *def)
 	appendStringInfoString(&buf, ", pg_catalog.count(*) AS __ivm_count");
 	for (int j = 0; j < def->naggs; j++) {
 		const AggInfo *a = &def->aggs[j];
-		if (a->kind == AGG_SUM || a->kind == AGG_MIN || a->kind == AGG_MAX)
-			appendStringInfo(&buf, ", pg_catalog.count(r.__a%d_1) AS __ivm_cnt_%d", j + 1, j + 1);
 		if (a->kind == AGG_AVG)
-			appendStringInfo(&buf, ", pg_catalog.sum(r.__a%d_1) AS __ivm_sum_%d, pg_catalog.count(r.__a%d_1) AS __ivm_cnt_%d",
-			                 j + 1, j + 1, j + 1, j + 1);
+			appendStringInfo(&buf, ", pg_catalog.sum(r.__a%d_1) AS __ivm_sum_%d", j + 1, j + 1);
+		if (HasCnt(a))
+			appendStringInfo(&buf, ", pg_catalog.count(r.__a%d_1) AS __ivm_cnt_%d", j + 1, j + 1);
 		if (a->kind == AGG_MIN || a->kind == AGG_MAX || a->kind == AGG_MERGE)
 			appendStringInfo(&buf, ", NULL::%s AS __ivm_del_%d", a->result_type, j + 1);
 	}
@@ -1080,7 +1096,7 @@ DeltaSql(const ViewDef *def, int b, bool with_new, bool with_old)
 			else
 				appendStringInfo(&buf, ", %s AS __ivm_sum_%d", NetSum(j), j + 1);
 		}
-		if (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX) {
+		if (HasCnt(a)) {
 			if (ins_only || del_only)
 				appendStringInfo(&buf, ", %spg_catalog.count(r.__a%d_1) AS __ivm_cnt_%d", neg, j + 1, j + 1);
 			else
@@ -1161,7 +1177,7 @@ SingleRowDeltaSql(const ViewDef *def, int sign)
 		if (a->kind == AGG_AVG)
 			appendStringInfo(&buf, sign > 0 ? ", r.__a%d_1::%s AS __ivm_sum_%d" : ", - (r.__a%d_1::%s) AS __ivm_sum_%d", j + 1,
 			                 a->result_type, j + 1);
-		if (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX)
+		if (HasCnt(a))
 			appendStringInfo(&buf, ", (CASE WHEN r.__a%d_1 IS NOT NULL THEN %d ELSE 0 END)::pg_catalog.int8 AS __ivm_cnt_%d", j + 1, sign, j + 1);
 		if (a->kind == AGG_MIN || a->kind == AGG_MAX) {
 			if (sign > 0)
@@ -1222,7 +1238,7 @@ SingleRowUpdateSql(const ViewDef *def)
 		if (a->kind == AGG_AVG)
 			appendStringInfo(&buf, ", COALESCE(n.__a%d_1::%s - o.__a%d_1::%s, n.__a%d_1::%s, - (o.__a%d_1::%s)) AS __ivm_sum_%d", j + 1,
 			                 a->result_type, j + 1, a->result_type, j + 1, a->result_type, j + 1, a->result_type, j + 1);
-		if (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX)
+		if (HasCnt(a))
 			appendStringInfo(&buf, ", ((n.__a%d_1 IS NOT NULL)::pg_catalog.int4 - (o.__a%d_1 IS NOT NULL)::pg_catalog.int4)::pg_catalog.int8 AS __ivm_cnt_%d",
 			                 j + 1, j + 1, j + 1);
 		if (a->kind == AGG_MIN || a->kind == AGG_MAX)
@@ -1271,8 +1287,10 @@ ApplySql(const ViewDef *def, const char *view)
 	for (int j = 0; j < def->naggs; j++) {
 		const AggInfo *a = &def->aggs[j];
 		const char *col = Q(def->colnames[a->column]);
-		char *cnt = psprintf("__ivm_cnt_%d", j + 1);
+		char *cnt = HasCnt(a) ? psprintf("__ivm_cnt_%d", j + 1) : pstrdup("__ivm_count");
 		char *newcnt = psprintf("(v.%s + excluded.%s)", cnt, cnt);
+		/* the count's own assignment; __ivm_count has its own at the head of the list */
+		char *setcnt = HasCnt(a) ? psprintf(", %s = %s", cnt, newcnt) : pstrdup("");
 		char *del = psprintf("__ivm_del_%d", j + 1);
 		switch (a->kind) {
 		case AGG_COUNT_STAR:
@@ -1280,13 +1298,13 @@ ApplySql(const ViewDef *def, const char *view)
 			appendStringInfo(&set, ", %s = v.%s + excluded.%s", col, col, col);
 			break;
 		case AGG_SUM:
-			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 THEN NULL ELSE %s END, %s = %s", col, newcnt, NullableAdd(col), cnt, newcnt);
+			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 THEN NULL ELSE %s END%s", col, newcnt, NullableAdd(col), setcnt);
 			break;
 		case AGG_AVG: {
 			char *sum = psprintf("__ivm_sum_%d", j + 1);
 			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 THEN NULL ELSE (%s)::%s / %s END", col, newcnt, NullableAdd(sum),
 			                 a->result_type, newcnt);
-			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 THEN NULL ELSE %s END, %s = %s", sum, newcnt, NullableAdd(sum), cnt, newcnt);
+			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 THEN NULL ELSE %s END%s", sum, newcnt, NullableAdd(sum), setcnt);
 			break;
 		}
 		case AGG_MIN:
@@ -1299,8 +1317,8 @@ ApplySql(const ViewDef *def, const char *view)
 			const char *op = a->kind == AGG_MAX ? ">=" : "<=";
 			char *ins_wins = psprintf("excluded.%s IS NOT NULL AND (v.%s IS NULL OR excluded.%s %s v.%s)", col, col, col, op, col);
 			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 THEN NULL WHEN %s THEN excluded.%s ELSE v.%s END", col, newcnt, ins_wins, col, col);
-			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 OR (%s) THEN NULL WHEN excluded.%s %s v.%s THEN excluded.%s END, %s = %s",
-			                 del, newcnt, ins_wins, del, op, col, del, cnt, newcnt);
+			appendStringInfo(&set, ", %s = CASE WHEN %s = 0 OR (%s) THEN NULL WHEN excluded.%s %s v.%s THEN excluded.%s END%s",
+			                 del, newcnt, ins_wins, del, op, col, del, setcnt);
 			break;
 		}
 		case AGG_MERGE: {
@@ -1384,7 +1402,7 @@ VerifySql(const ViewDef *def, const char *view, const char *full)
 		const AggInfo *a = &def->aggs[j];
 		if (a->kind == AGG_AVG)
 			appendStringInfo(&cols, ", __ivm_sum_%d", j + 1);
-		if (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX)
+		if (HasCnt(a))
 			appendStringInfo(&cols, ", __ivm_cnt_%d", j + 1);
 		if (a->kind == AGG_MIN || a->kind == AGG_MAX || a->kind == AGG_MERGE)
 			appendStringInfo(&cols, ", __ivm_del_%d", j + 1);
@@ -2471,6 +2489,33 @@ RefuseRenames()
 }
 
 /*
+ * An aggregate without __ivm_cnt_N counts its inputs with __ivm_count, which is exact only while
+ * its argument cannot be NULL.  After ALTER TABLE ... DROP NOT NULL on a base table the view's
+ * query is analysed again, and an aggregate that lost that guarantee refuses the ALTER.
+ */
+void
+CheckNotNullLayout(Oid view, const char *query, const char *table)
+{
+	int nest = NewGUCNestLevel();
+	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	ViewDef def;
+	memset(&def, 0, sizeof(def));
+	AnalyzeView(query, &def);
+	AtEOXact_GUC(true, nest);
+	for (int j = 0; j < def.naggs; j++) {
+		char cnt[NAMEDATALEN];
+		snprintf(cnt, sizeof(cnt), "__ivm_cnt_%d", j + 1);
+		if (!HasCnt(&def.aggs[j]) || get_attnum(view, cnt) != InvalidAttrNumber)
+			continue;
+		ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+		                errmsg("cannot drop NOT NULL on table \"%s\": incremental view %s relies on it", table,
+		                       QualifiedRelName(view)),
+		                errdetail("The view's column \"%s\" aggregates a column it counts as never NULL.", def.colnames[def.aggs[j].column]),
+		                errhint("Drop the view with shinjp.ivm_drop, alter the table, then create the view again with shinjp.ivm_create.")));
+	}
+}
+
+/*
  * Event trigger at sql_drop: a view table dropped by hand or by DROP ... CASCADE of a base table
  * loses its catalog row, and the other base tables the triggers nobody needs any more.
  */
@@ -2516,7 +2561,8 @@ SHINJP_FUNCTION(shinjp_ivm_drop_trigger)
  * Event trigger at the end of CREATE TABLE / ALTER TABLE: a partition created under a base table,
  * or attached to one, gets the maintenance triggers (statements aimed straight at a partition fire
  * only its own triggers); ATTACH and DETACH also change the base table's rows without a DML
- * statement, so the views over it are recomputed.
+ * statement, so the views over it are recomputed; DROP NOT NULL on a base table is checked
+ * against the views' layouts (CheckNotNullLayout).
  */
 SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
 {
@@ -2526,9 +2572,9 @@ SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
 		elog(ERROR, "SPI_connect failed");
 	RefuseRenames();
 	int rc = SPI_execute(
-		"SELECT v.view::pg_catalog.oid, a.relid::pg_catalog.oid, pg_catalog.cardinality(v.base_tables) > 1, d.command, v.full_sql "
+		"SELECT v.view::pg_catalog.oid, a.relid::pg_catalog.oid, pg_catalog.cardinality(v.base_tables) > 1, d.command, v.full_sql, v.query "
 		"FROM pg_catalog.pg_event_trigger_ddl_commands() d "
-		"CROSS JOIN LATERAL pg_catalog.pg_partition_ancestors(d.objid) a "
+		"CROSS JOIN LATERAL (SELECT d.objid UNION SELECT p.relid::pg_catalog.oid FROM pg_catalog.pg_partition_ancestors(d.objid) p) a (relid) "
 		"JOIN shinjp.ivm_view v ON a.relid::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (v.base_tables::pg_catalog.oid[]) "
 		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.object_type OPERATOR(pg_catalog.=) 'table'",
 		false, 0);
@@ -2546,15 +2592,18 @@ SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
 		bool join = DatumGetBool(SPI_getbinval(tt->vals[i], tt->tupdesc, 3, &isnull));
 		CollectedCommand *cmd = (CollectedCommand *) DatumGetPointer(SPI_getbinval(tt->vals[i], tt->tupdesc, 4, &isnull));
 		EnsureTriggers(base, join);
-		bool moves_rows = false;
+		bool moves_rows = false, drops_notnull = false;
 		if (!isnull && cmd != NULL && cmd->parsetree != NULL && IsA(cmd->parsetree, AlterTableStmt)) {
 			ListCell *lc;
 			foreach (lc, ((AlterTableStmt *) cmd->parsetree)->cmds) {
 				AlterTableCmd *at = (AlterTableCmd *) lfirst(lc);
 				if (at->subtype == AT_AttachPartition || at->subtype == AT_DetachPartition || at->subtype == AT_DetachPartitionFinalize)
 					moves_rows = true;
+				drops_notnull = drops_notnull || at->subtype == AT_DropNotNull;
 			}
 		}
+		if (drops_notnull)
+			CheckNotNullLayout(view, SPI_getvalue(tt->vals[i], tt->tupdesc, 6), get_rel_name(base));
 		bool seen = false;
 		for (int k = 0; k < nrefresh; k++)
 			seen = seen || refresh[k] == view;
