@@ -2572,9 +2572,10 @@ SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
 		elog(ERROR, "SPI_connect failed");
 	RefuseRenames();
 	int rc = SPI_execute(
-		"SELECT v.view::pg_catalog.oid, a.relid::pg_catalog.oid, pg_catalog.cardinality(v.base_tables) > 1, d.command, v.full_sql, v.query "
+		"SELECT v.view::pg_catalog.oid, a.relid::pg_catalog.oid, pg_catalog.cardinality(v.base_tables) > 1, d.command, v.full_sql, v.query, a.tree "
 		"FROM pg_catalog.pg_event_trigger_ddl_commands() d "
-		"CROSS JOIN LATERAL (SELECT d.objid UNION SELECT p.relid::pg_catalog.oid FROM pg_catalog.pg_partition_ancestors(d.objid) p) a (relid) "
+		"CROSS JOIN LATERAL (SELECT p.relid::pg_catalog.oid, true FROM pg_catalog.pg_partition_ancestors(d.objid) p "
+		"UNION ALL SELECT d.objid, false) a (relid, tree) "
 		"JOIN shinjp.ivm_view v ON a.relid::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (v.base_tables::pg_catalog.oid[]) "
 		"WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass AND d.object_type OPERATOR(pg_catalog.=) 'table'",
 		false, 0);
@@ -2590,8 +2591,8 @@ SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
 		Oid view = DatumGetObjectId(SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &isnull));
 		Oid base = DatumGetObjectId(SPI_getbinval(tt->vals[i], tt->tupdesc, 2, &isnull));
 		bool join = DatumGetBool(SPI_getbinval(tt->vals[i], tt->tupdesc, 3, &isnull));
+		bool tree = DatumGetBool(SPI_getbinval(tt->vals[i], tt->tupdesc, 7, &isnull));
 		CollectedCommand *cmd = (CollectedCommand *) DatumGetPointer(SPI_getbinval(tt->vals[i], tt->tupdesc, 4, &isnull));
-		EnsureTriggers(base, join);
 		bool moves_rows = false, drops_notnull = false;
 		if (!isnull && cmd != NULL && cmd->parsetree != NULL && IsA(cmd->parsetree, AlterTableStmt)) {
 			ListCell *lc;
@@ -2604,6 +2605,9 @@ SHINJP_FUNCTION(shinjp_ivm_ddl_trigger)
 		}
 		if (drops_notnull)
 			CheckNotNullLayout(view, SPI_getvalue(tt->vals[i], tt->tupdesc, 6), get_rel_name(base));
+		if (!tree)
+			continue; /* the table itself, not as a partition tree member: only the check above */
+		EnsureTriggers(base, join);
 		bool seen = false;
 		for (int k = 0; k < nrefresh; k++)
 			seen = seen || refresh[k] == view;
