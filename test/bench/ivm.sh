@@ -18,14 +18,14 @@
 # (interleaved), and the table reports medians over ROUNDS.  Output: a table on stdout, also written
 # to build/bench/ivm.md.
 # Environment: SCALE (fraction of 2,000,000 rows), T (seconds per pgbench run, default 5), ROUNDS
-# (default 2), BATCHES (batches of each kind per round, default 3), SHINJP_BENCH_PORT (default
+# (default 3: an odd count has a true median), BATCHES (batches of each kind per round, default 3), SHINJP_BENCH_PORT (default
 # 26900), PG_IVM_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 SCALE=${SCALE:-1}
 T=${T:-5}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 BATCHES=${BATCHES:-3}
 PGVERSION=${PGVERSION:-15}
 export PG_CONFIG=/usr/lib/postgresql/$PGVERSION/bin/pg_config
