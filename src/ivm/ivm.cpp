@@ -101,7 +101,7 @@ struct AggInfo {
 	char *subtract_fn;
 	char *result_type; /* format_type of the result (avg's cast) */
 	int day_key;       /* min/max of a timestamp x grouped by x::date: 1 + that key's column, else 0 */
-	bool arg_notnull;  /* sum/avg/min/max of an argument that is never NULL: no __ivm_cnt_N */
+	bool arg_notnull;  /* one argument, never NULL, no FILTER: sum/avg/min/max need no __ivm_cnt_N */
 };
 
 struct ViewDef {
@@ -722,8 +722,7 @@ AnalyzeView(const char *sql, ViewDef *def)
 			 * The ALTER TABLE event trigger keeps such a column NOT NULL (CheckNotNullLayout).
 			 */
 			Aggref *agg = (Aggref *) tle->expr;
-			a->arg_notnull = (a->kind == AGG_SUM || a->kind == AGG_AVG || a->kind == AGG_MIN || a->kind == AGG_MAX) &&
-			                 agg->aggfilter == NULL && list_length(agg->args) == 1 &&
+			a->arg_notnull = agg->aggfilter == NULL && list_length(agg->args) == 1 &&
 			                 !ExprNullable(q, (Node *) ((TargetEntry *) linitial(agg->args))->expr);
 			if (a->kind == AGG_MIN || a->kind == AGG_MAX || (a->kind == AGG_MERGE && a->subtract_fn == NULL))
 				def->has_minmax = true;
