@@ -276,7 +276,36 @@ ReplaceOnce(const char *s, const char *from, const char *to)
 	return buf.data;
 }
 
-/* Can expr be NULL?  False only for NOT NULL columns and strict functions/casts of them. */
+/* Built-in scalar types whose built-in casts and operators return NULL only for NULL input. */
+bool
+PlainScalarType(Oid type)
+{
+	switch (type) {
+	case INT2OID:
+	case INT4OID:
+	case INT8OID:
+	case FLOAT4OID:
+	case FLOAT8OID:
+	case NUMERICOID:
+	case DATEOID:
+	case TIMESTAMPOID:
+	case TIMESTAMPTZOID:
+	case INTERVALOID:
+	case TEXTOID:
+	case VARCHAROID:
+	case BPCHAROID:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Can expr be NULL?  False only for NOT NULL columns, non-NULL constants, and built-in casts and
+ * operators over plain scalar types applied to those.  Strictness alone is not enough: a strict
+ * function returns NULL for NULL input but may for other input too (jsonb ->> a missing key,
+ * substring without a match, array_length of an empty array).
+ */
 bool
 ExprNullable(Query *q, Node *expr)
 {
@@ -296,22 +325,33 @@ ExprNullable(Query *q, Node *expr)
 	}
 	if (IsA(expr, RelabelType))
 		return ExprNullable(q, (Node *) ((RelabelType *) expr)->arg);
-	if (IsA(expr, CoerceViaIO))
-		return ExprNullable(q, (Node *) ((CoerceViaIO *) expr)->arg);
+	if (IsA(expr, CoerceViaIO)) {
+		CoerceViaIO *c = (CoerceViaIO *) expr;
+		return !PlainScalarType(c->resulttype) || !PlainScalarType(exprType((Node *) c->arg)) || ExprNullable(q, (Node *) c->arg);
+	}
 	if (IsA(expr, Const))
 		return ((Const *) expr)->constisnull;
-	if (IsA(expr, FuncExpr) || IsA(expr, OpExpr)) {
-		List *args = IsA(expr, FuncExpr) ? ((FuncExpr *) expr)->args : ((OpExpr *) expr)->args;
-		Oid fn = IsA(expr, FuncExpr) ? ((FuncExpr *) expr)->funcid : get_opcode(((OpExpr *) expr)->opno);
-		if (!func_strict(fn))
+	List *args = NIL;
+	Oid fn = InvalidOid;
+	if (IsA(expr, FuncExpr)) {
+		FuncExpr *f = (FuncExpr *) expr;
+		if (f->funcformat != COERCE_EXPLICIT_CAST && f->funcformat != COERCE_IMPLICIT_CAST)
 			return true;
-		ListCell *lc;
-		foreach (lc, args)
-			if (ExprNullable(q, (Node *) lfirst(lc)))
-				return true;
-		return false;
+		args = f->args;
+		fn = f->funcid;
+	} else if (IsA(expr, OpExpr)) {
+		args = ((OpExpr *) expr)->args;
+		fn = get_opcode(((OpExpr *) expr)->opno);
+	} else {
+		return true;
 	}
-	return true;
+	if (fn >= FirstNormalObjectId || !func_strict(fn) || !PlainScalarType(exprType(expr)))
+		return true;
+	ListCell *lc;
+	foreach (lc, args)
+		if (!PlainScalarType(exprType((Node *) lfirst(lc))) || ExprNullable(q, (Node *) lfirst(lc)))
+			return true;
+	return false;
 }
 
 /* CASE WHEN filter THEN arg END */
