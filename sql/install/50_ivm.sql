@@ -80,11 +80,11 @@ COMMENT ON FUNCTION shinjp.ivm_before_trigger() IS 'statement-level BEFORE trigg
 CREATE FUNCTION shinjp.ivm_ddl_trigger() RETURNS event_trigger
 	AS 'MODULE_PATHNAME', 'shinjp_ivm_ddl_trigger'
 	LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION shinjp.ivm_ddl_trigger() IS 'event trigger: partitions created under or attached to a base table get the maintenance triggers; ATTACH / DETACH PARTITION recompute the views over it (internal)';
+COMMENT ON FUNCTION shinjp.ivm_ddl_trigger() IS 'event trigger: partitions created under or attached to a base table get the maintenance triggers; ATTACH / DETACH PARTITION recompute the views over it; DROP NOT NULL on a column a view counts as never NULL is refused (internal)';
 
-CREATE EVENT TRIGGER shinjp_ivm_partitions ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
+CREATE EVENT TRIGGER shinjp_ivm_table_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
 	EXECUTE FUNCTION shinjp.ivm_ddl_trigger();
-COMMENT ON EVENT TRIGGER shinjp_ivm_partitions IS 'keeps incremental views maintained when partitions of their base tables are created, attached or detached';
+COMMENT ON EVENT TRIGGER shinjp_ivm_table_ddl IS 'keeps incremental views maintained when partitions of their base tables are created, attached or detached, and refuses DROP NOT NULL where a view relies on it';
 
 CREATE FUNCTION shinjp.ivm_drop_trigger() RETURNS event_trigger
 	AS 'MODULE_PATHNAME', 'shinjp_ivm_drop_trigger'
