@@ -1815,6 +1815,15 @@ RegisterEnr(const char *name, Oid reliddesc, TupleDesc tupdesc, Tuplestorestate 
 		elog(ERROR, "could not register ephemeral relation %s", name);
 }
 
+/* A new GUC nest level with maintenance's search_path; AtEOXact_GUC(true, level) restores it. */
+int
+PushMaintenancePath()
+{
+	int nest = NewGUCNestLevel();
+	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	return nest;
+}
+
 /* Full recompute of one view (TRUNCATE of a base table, ivm_refresh). Returns rows. */
 uint64
 Recompute(const char *view_name, const char *full_sql)
@@ -1838,8 +1847,7 @@ RecomputeAsOwner(Oid view, const char *full_sql)
 	int save_sec;
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(RelOwner(view), save_sec | SECURITY_RESTRICTED_OPERATION);
-	int nest = NewGUCNestLevel();
-	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	int nest = PushMaintenancePath();
 	uint64 rows = Recompute(QualifiedRelName(view), full_sql);
 	AtEOXact_GUC(true, nest);
 	SetUserIdAndSecContext(save_user, save_sec);
@@ -1980,8 +1988,7 @@ EnsureSearchPath(void *arg)
 	MaintenanceEnv *env = (MaintenanceEnv *) arg;
 	if (env->search_path_set)
 		return;
-	env->nest = NewGUCNestLevel();
-	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	env->nest = PushMaintenancePath();
 	env->search_path_set = true;
 }
 
@@ -2535,8 +2542,7 @@ RefuseRenames()
 void
 CheckNotNullLayout(Oid view, const char *query, const char *table)
 {
-	int nest = NewGUCNestLevel();
-	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	int nest = PushMaintenancePath();
 	ViewDef def;
 	memset(&def, 0, sizeof(def));
 	AnalyzeView(query, &def);
