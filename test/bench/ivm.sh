@@ -17,8 +17,10 @@
 # baseline first, would turn more and more of their later statements into no-ops); 10,000-row
 # batch INSERTs (BATCHES per round, each from a new session: into new groups, a year without
 # reviews, and into existing groups, days of 2024); full refresh against REFRESH MATERIALIZED VIEW.  Each round runs every workload on every configuration in turn
-# (interleaved), and the table reports medians over ROUNDS.  Output: a table on stdout, also written
-# to build/bench/ivm.md.
+# (interleaved), and the table reports medians over ROUNDS.  A second table gives the WAL each
+# configuration writes per single-row transaction (records, full-page images, bytes): with
+# synchronous_commit = on a transaction waits for its WAL to reach disk, so that is where a view's
+# extra page writes show.  Output: both tables on stdout, also written to build/bench/ivm.md.
 # Environment: SCALE (fraction of 2,000,000 rows), T (seconds per pgbench run, default 5), ROUNDS
 # (default 3, so the median is a middle value), BATCHES (batches of each kind per round, default
 # 3), SHINJP_BENCH_PORT (default 26900), PG_IVM_DIR.
@@ -190,10 +192,24 @@ cat >"$work/delete.sql" <<SQL
 DELETE FROM reviews WHERE id = (SELECT id FROM reviews WHERE id >= :id ORDER BY id LIMIT 1);
 SQL
 
-declare -A res
+declare -A res wal
+wal_now() { psql -X -A -t -F ' ' -d postgres -c "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal"; }
+checkpoints_now() {
+	psql -X -A -t -d postgres -c "SELECT num_timed + num_requested FROM pg_stat_checkpointer" 2>/dev/null ||
+		psql -X -A -t -d postgres -c "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"
+}
+# Prints "TPS records/tx full-page-images/tx bytes/tx": WAL from pg_stat_wal around the run (the
+# runs are sequential, so the cluster-wide counters are this run's, give or take autovacuum).
 tps() { # config script clients sync
-	PGOPTIONS="-c synchronous_commit=$4" pgbench -n -M prepared -c "$3" -j "$3" -T "$T" -f "$work/$2.sql" "$1" 2>/dev/null |
-		sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1
+	local w0 w1 out
+	w0=$(wal_now)
+	out=$(PGOPTIONS="-c synchronous_commit=$4" pgbench -n -M prepared -c "$3" -j "$3" -T "$T" -f "$work/$2.sql" "$1" 2>/dev/null || true)
+	w1=$(wal_now)
+	echo "$out" | awk -v w0="$w0" -v w1="$w1" '
+		/^number of transactions actually processed:/ { n = $6 }
+		/^tps = / { t = $3 }
+		END { if (t == "" || n <= 0) exit; split(w0, a, " "); split(w1, b, " ")
+		      printf "%s %.2f %.3f %.0f\n", t, (b[1] - a[1]) / n, (b[2] - a[2]) / n, (b[3] - a[3]) / n }'
 }
 batch_ms() { # config first-timestamp (10,000 rows over 2,000 users and 4.3 days from there)
 	psql -X -q -d "$1" -c "\\timing on" -c "INSERT INTO reviews (user_id, card_id, reviewed_at, rating, answer_ms)
@@ -201,6 +217,7 @@ batch_ms() { # config first-timestamp (10,000 rows over 2,000 users and 4.3 days
 		FROM generate_series(1, 10000) g" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'
 }
 workloads=(insert update delete)
+checkpoints0=$(checkpoints_now)
 for round in $(seq 1 "$ROUNDS"); do
 	for sync in on off; do
 		for w in "${workloads[@]}"; do
@@ -208,7 +225,9 @@ for round in $(seq 1 "$ROUNDS"); do
 				for c in "${configs[@]}"; do
 					v=$(tps "$c" "$w" "$cl" "$sync" || true)
 					[ -n "$v" ] || echo "   pgbench failed: $c $w $cl clients sync=$sync" >&2
-					res["$w.$cl.$sync.$c"]+="${v:-0} "
+					read -r tp rec fpi byt <<<"${v:-0 0 0 0}"
+					res["$w.$cl.$sync.$c"]+="$tp "
+					wal["$w.$cl.$sync.$c.rec"]+="$rec "; wal["$w.$cl.$sync.$c.fpi"]+="$fpi "; wal["$w.$cl.$sync.$c.bytes"]+="$byt "
 				done
 			done
 		done
@@ -225,6 +244,7 @@ for round in $(seq 1 "$ROUNDS"); do
 	echo "   round $round done" >&2
 done
 
+checkpoints=$(( $(checkpoints_now) - checkpoints0 ))
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "0"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 exact=$(psql -X -A -t -d shinjp -c "SELECT count(*) FROM shinjp.ivm_list l, shinjp.ivm_verify(l.view)")
 
@@ -263,5 +283,20 @@ for kind in new old; do
 done
 mv=$(echo "${res[refresh.mv]}" | median); s=$(echo "${res[refresh.shinjp]}" | median)
 awk -v b="$mv" -v s="$s" 'BEGIN { printf "| full refresh of the daily view, ms (baseline: REFRESH MATERIALIZED VIEW) | %.0f | %.0f | %.2f× | reported | - | - | - | - |\n", b, s, (b > 0 ? s / b : 0) }'
+echo
+echo "WAL per single-row transaction, synchronous_commit=on (medians; records / full-page images / bytes, from pg_stat_wal; $checkpoints checkpoint(s) during the measurements):"
+echo
+echo "| workload | baseline | shinjp | PL/pgSQL row | PL/pgSQL stmt | pg_ivm |"
+echo "| --- | --- | --- | --- | --- | --- |"
+for w in "${workloads[@]}"; do
+	for cl in 1 8; do
+		row="| $w, $cl client(s) |"
+		for c in none shinjp plrow plstmt pg_ivm; do
+			if [ -z "${wal[$w.$cl.on.$c.rec]:-}" ]; then row+=" not installed |"; continue; fi
+			row+=" $(echo "${wal[$w.$cl.on.$c.rec]}" | median) / $(echo "${wal[$w.$cl.on.$c.fpi]}" | median) / $(echo "${wal[$w.$cl.on.$c.bytes]}" | median) B |"
+		done
+		echo "$row"
+	done
+done
 } | tee "$out/ivm.md"
 rm -rf "$work"
