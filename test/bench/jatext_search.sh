@@ -275,6 +275,13 @@ SELECT 3, b.method, 'latency ' || p.p || ' ms, real queries with the same answer
 	round((CASE p.p WHEN 'p50' THEN s.p50 / nullif(b.p50, 0) ELSE s.p95 / nullif(b.p95, 0) END)::numeric, 2)::text, '(info)', true
 FROM lt_same s JOIN lt_same b ON b.method = 'pg_bigm' AND s.method = 'shinjp', (VALUES ('p50'), ('p95')) p(p)
 UNION ALL
+-- latency grows with the answer: normalisation makes many kana queries answer more rows
+SELECT 2, b.method, 'rows found per real query, mean', round(b.rows, 1)::text, round(s.rows, 1)::text,
+	round(s.rows / nullif(b.rows, 0), 2)::text, '(info)', true
+FROM (SELECT method, avg(hit) AS rows FROM recall WHERE kind IN (SELECT class FROM queries) GROUP BY 1) s
+JOIN (SELECT method, avg(hit) AS rows FROM recall WHERE kind IN (SELECT class FROM queries) GROUP BY 1) b ON b.method <> 'shinjp'
+WHERE s.method = 'shinjp'
+UNION ALL
 SELECT 4, b.method, 'index build s', round(b.seconds::numeric, 2)::text, round(s.seconds::numeric, 2)::text,
 	round((s.seconds / b.seconds)::numeric, 2)::text, '<= pg_bigm', s.seconds <= b.seconds
 FROM build s JOIN build b ON b.method <> 'shinjp' WHERE s.method = 'shinjp'
