@@ -92,6 +92,7 @@ struct FastPath {
 	AttrNumber *re_attno; /* the view column of each output column */
 	Oid *re_argtypes;     /* $n: view column n */
 	SPIPlanPtr re_plan;   /* prepared on first use, kept */
+	ExtremeScan *extreme; /* the same recompute by index scans (extreme.hpp), or NULL */
 	bool needs_search_path; /* see FastPathNeedsSearchPath */
 };
 
@@ -628,8 +629,10 @@ WriteGroup(FastPath *fp, Relation vrel, List *indexes, TupleTableSlot *cur, Tupl
 	int64 count = DatumGetInt64(nr->tts_values[count_att - 1]);
 	bool recomputed_here = false;
 	if (flagged && count > 0 && fp->re_sql != NULL) {
-		before_spi(before_spi_arg);
-		RecomputeInRow(fp, nr);
+		if (fp->extreme == NULL || !ExtremeScanRecompute(fp->extreme, nr, ec->ecxt_per_tuple_memory)) {
+			before_spi(before_spi_arg);
+			RecomputeInRow(fp, nr);
+		}
 		recomputed_here = true;
 		flagged = false;
 	}
@@ -817,6 +820,12 @@ FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, const char *de
 	}
 	MemoryContextSwitchTo(old);
 	return ok ? fp : NULL;
+}
+
+void
+FastPathSetExtremeScan(FastPath *fp, ExtremeScan *es)
+{
+	fp->extreme = es;
 }
 
 bool

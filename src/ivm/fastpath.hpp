@@ -6,8 +6,9 @@
  * one row.  The fast path compiles the same SQL once per backend into expression states (the delta
  * query's select lists and WHERE, level by level; the upsert's SET list and RETURNING flag) and
  * applies a one-row delta to an existing group by an index lookup, a row lock and a heap update
- * (a removed min/max is first recomputed by a prepared SELECT of the same expressions as the
- * general path's recompute statement, so the row is written once).  Whenever a case is not
+ * (a removed min/max is first recomputed, by an index scan where one answers it (extreme.hpp),
+ * else by a prepared SELECT of the same expressions as the general path's recompute statement,
+ * so the row is written once).  Whenever a case is not
  * the plain one (the group does not exist yet, a concurrent writer deleted the group, a key moved,
  * NULL keys, the view table has triggers, checks, forced RLS or expression indexes), it writes
  * nothing and the caller runs the general path: the results are those of the same SQL, evaluated
@@ -16,6 +17,8 @@
  * C-style (STYLE.md §3): PostgreSQL errors longjmp through these frames.
  */
 #pragma once
+
+#include "ivm/extreme.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -46,6 +49,12 @@ FastPath *FastPathCompile(Oid view, Oid firing_relid, const char *ins1_sql, cons
  */
 bool FastPathApply(FastPath *fp, FastEvent ev, Tuplestorestate *newt, Tuplestorestate *oldt, int64 *changed, int64 *deleted,
                    int64 *recomputed, ItemPointer recompute, void (*before_spi)(void *), void *before_spi_arg);
+
+/*
+ * Recompute a removed min/max with es (extreme.hpp) where it can, before falling back to the
+ * prepared SELECT.  es must answer exactly the aggregates of the compiled recompute statement.
+ */
+void FastPathSetExtremeScan(FastPath *fp, ExtremeScan *es);
 
 /*
  * Must FastPathApply run with the maintenance search_path?  False when every function its compiled

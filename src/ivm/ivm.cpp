@@ -1645,6 +1645,7 @@ struct CachedView {
 	char *apply_sql;
 	char *recompute_sql; /* NULL without min/max */
 	char *full_sql;
+	char *query; /* the view's defining query, as stored */
 	int base_index; /* 1-based position of the firing table's base table in the view's base_tables */
 	int nbase;
 	Oid *bases;
@@ -1749,7 +1750,7 @@ LookupTable(Oid relid)
 		"SELECT v.view::pg_catalog.oid, c.relowner, v.kind <> 'global', "
 		"pg_catalog.quote_ident(n.nspname) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) pg_catalog.quote_ident(c.relname), "
 		"v.ins_sql[b.i], v.del_sql[b.i], v.upd_sql[b.i], v.apply_sql, v.recompute_sql, v.full_sql, b.i::pg_catalog.int4, "
-		"v.base_tables::pg_catalog.oid[], v.ins1_sql, v.del1_sql, v.upd1_sql "
+		"v.base_tables::pg_catalog.oid[], v.ins1_sql, v.del1_sql, v.upd1_sql, v.query "
 		"FROM shinjp.ivm_view v JOIN pg_catalog.pg_class c ON c.oid = v.view::pg_catalog.oid "
 		"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 		"CROSS JOIN LATERAL pg_catalog.unnest(v.base_tables::pg_catalog.oid[]) WITH ORDINALITY AS b(t, i) "
@@ -1787,6 +1788,7 @@ LookupTable(Oid relid)
 		}
 		v->recompute_sql = CacheString(tup, desc, 9);
 		v->full_sql = CacheString(tup, desc, 10);
+		v->query = CacheString(tup, desc, 16);
 		v->base_index = DatumGetInt32(SPI_getbinval(tup, desc, 11, &isnull));
 		ArrayType *arr = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 12, &isnull));
 		Datum *elems;
@@ -2004,6 +2006,99 @@ EnsureTransitionTables(MaintenanceEnv *env)
 	env->enr_set = true;
 }
 
+/*
+ * The index scans that can stand in for the recompute statement (extreme.hpp): a view over one
+ * table without WHERE whose recomputed aggregates are all min or max of a column, grouped by plain
+ * columns (and x::date).  NULL otherwise.  Analyses the view's query again, in a subtransaction: a
+ * query that no longer analyses costs the speed-up, never the statement.
+ */
+shinjp::ivm::ExtremeScan *
+CompileExtremeScan(const CachedView *v)
+{
+	if (v->nbase != 1 || v->query == NULL || v->recompute_sql == NULL)
+		return NULL;
+	MemoryContext old = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	MemoryContext tmp = AllocSetContextCreate(old, "shinjp ivm extreme scan", ALLOCSET_DEFAULT_SIZES);
+	shinjp::ivm::ExtremeScan *volatile es = NULL;
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(tmp);
+	PG_TRY();
+	{
+		ViewDef def;
+		memset(&def, 0, sizeof(def));
+		AnalyzeView(v->query, &def);
+		Query *q = def.query;
+		bool ok = def.nbase == 1 && def.nexists == 0 && q->jointree->quals == NULL && list_length(q->jointree->fromlist) == 1 &&
+		          IsA(linitial(q->jointree->fromlist), RangeTblRef);
+		int rti = ok ? ((RangeTblRef *) linitial(q->jointree->fromlist))->rtindex : 0;
+		RangeTblEntry *rte = ok ? rt_fetch(rti, q->rtable) : NULL;
+		ok = ok && rte->rtekind == RTE_RELATION && rte->relid == def.base_relids[0];
+		shinjp::ivm::ExtremeSpec *specs = (shinjp::ivm::ExtremeSpec *) palloc0(sizeof(shinjp::ivm::ExtremeSpec) * (def.naggs + 1));
+		int n = 0;
+		for (int j = 0; ok && j < def.naggs; j++) {
+			AggInfo *a = &def.aggs[j];
+			if (a->kind == AGG_MERGE && a->subtract_fn == NULL)
+				ok = false;
+			if (!ok || (a->kind != AGG_MIN && a->kind != AGG_MAX))
+				continue;
+			Aggref *agg = (Aggref *) ((TargetEntry *) list_nth(q->targetList, a->column))->expr;
+			Var *x = (Var *) ((TargetEntry *) linitial(agg->args))->expr;
+			if (agg->aggfilter != NULL || !IsA(x, Var) || x->varno != rti || x->varlevelsup != 0 || x->varattno <= 0) {
+				ok = false;
+				continue;
+			}
+			shinjp::ivm::ExtremeSpec *sp = &specs[n++];
+			sp->is_max = a->kind == AGG_MAX;
+			sp->value_att = get_attnum(v->view, def.colnames[a->column]);
+			sp->flag_att = get_attnum(v->view, psprintf("__ivm_del_%d", j + 1));
+			sp->arg_att = x->varattno;
+			ok = sp->value_att != InvalidAttrNumber && sp->flag_att != InvalidAttrNumber;
+			for (int c = 0; ok && c < def.ncols; c++) {
+				if (def.key_of_col[c] == 0)
+					continue;
+				Var *e = (Var *) ((TargetEntry *) list_nth(q->targetList, c))->expr;
+				AttrNumber base_att;
+				if (IsA(e, Var) && e->varno == rti && e->varlevelsup == 0 && e->varattno > 0)
+					base_att = e->varattno;
+				else if (a->day_key == c + 1)
+					base_att = 0;
+				else
+					ok = false;
+				if (!ok || sp->nkeys >= INDEX_MAX_KEYS - 1) {
+					ok = false;
+					continue;
+				}
+				sp->key_view_att[sp->nkeys] = get_attnum(v->view, def.colnames[c]);
+				sp->key_base_att[sp->nkeys] = base_att;
+				ok = sp->key_view_att[sp->nkeys++] != InvalidAttrNumber;
+			}
+		}
+		if (ok && n > 0)
+			es = shinjp::ivm::ExtremeScanCompile(def.base_relids[0], rte->inh, specs, n, g_cache_cxt);
+		MemoryContextSwitchTo(old);
+		ReleaseCurrentSubTransaction();
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(old);
+		ErrorData *ed = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(old);
+		CurrentResourceOwner = owner;
+		/* a cancel or shutdown is for the statement, not for this optimisation */
+		if (ed->sqlerrcode == ERRCODE_QUERY_CANCELED || ed->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
+			ReThrowError(ed);
+		FreeErrorData(ed);
+		es = NULL;
+	}
+	PG_END_TRY();
+	MemoryContextDelete(tmp);
+	return es;
+}
+
 /* One-row statements through the fast path (fastpath.hpp); false when the general path must run. */
 bool
 MaintainOneRow(CachedView *v, Oid relid, int e, Tuplestorestate *newt, Tuplestorestate *oldt, ViewStats *st, MaintenanceEnv *env)
@@ -2014,6 +2109,8 @@ MaintainOneRow(CachedView *v, Oid relid, int e, Tuplestorestate *newt, Tuplestor
 		EnsureSearchPath(env);
 		v->fast = shinjp::ivm::FastPathCompile(v->view, relid, v->single_sql[0], v->single_sql[1], v->single_sql[2], v->apply_sql,
 		                                       v->recompute_sql, g_cache_cxt);
+		if (v->fast != NULL)
+			shinjp::ivm::FastPathSetExtremeScan(v->fast, CompileExtremeScan(v));
 		v->fast_compiled = true;
 	}
 	if (v->fast == NULL)
