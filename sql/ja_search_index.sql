@@ -117,3 +117,40 @@ SELECT sum(calls) > 0 AS rechecked FROM pg_stat_xact_user_functions WHERE funcna
 COMMIT;
 RESET track_functions;
 DROP TABLE keydocs;
+-- Row estimates come from the column's statistics (matchingsel runs the operator over its most
+-- common values and histogram): a needle in half the rows is not planned like one in 1%.
+CREATE TABLE estdocs (id int, body text);
+INSERT INTO estdocs SELECT i, CASE WHEN i % 2 = 0 THEN 'テスト' ELSE '本' END || i
+	|| CASE WHEN i % 100 = 0 THEN 'の京都' ELSE '' END FROM generate_series(1, 2000) i;
+CREATE INDEX ON estdocs USING gin (body shinjp.ja_substring_ops);
+ANALYZE estdocs;
+CREATE FUNCTION pg_temp.rows_estimated_and_actual(cond text, OUT estimated float8, OUT actual bigint)
+LANGUAGE plpgsql AS $$
+DECLARE plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (FORMAT JSON) SELECT * FROM estdocs WHERE ' || cond INTO plan;
+	estimated := (plan -> 0 -> 'Plan' ->> 'Plan Rows')::float8;
+	EXECUTE 'SELECT count(*) FROM estdocs WHERE ' || cond INTO actual;
+END $$;
+SELECT cond, r.actual, r.estimated BETWEEN r.actual / 2.0 AND r.actual * 2.0 AS estimate_within_2x
+FROM (VALUES ('body &@ ''す'''), ('body &@ ''ﾃｽﾄ'''), ('body &@ ''京都'''), ('body &@~ ''tesuto -京都''')) v(cond),
+	LATERAL pg_temp.rows_estimated_and_actual(cond) r
+ORDER BY cond;
+-- a new ANALYZE is seen at once (a backend keeps the normalised sample per statistics row version)
+UPDATE estdocs SET body = 'テスト' || id WHERE id % 2 = 1;
+ANALYZE estdocs;
+SELECT cond, r.actual, r.estimated
+FROM (VALUES ('body &@ ''ﾃｽﾄ'''), ('body &@ ''本''')) v(cond), LATERAL pg_temp.rows_estimated_and_actual(cond) r
+ORDER BY cond;
+-- under row level security the statistics stay unread (the search function is not leakproof):
+-- a default guess, not an estimate drawn from rows the role may not see
+CREATE ROLE shinjp_est_reader;
+GRANT SELECT ON estdocs TO shinjp_est_reader;
+ALTER TABLE estdocs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY est_own ON estdocs TO shinjp_est_reader USING (id <= 1000);
+SET ROLE shinjp_est_reader;
+SELECT r.actual, r.estimated < r.actual / 10.0 AS default_guess
+FROM pg_temp.rows_estimated_and_actual('body &@ ''ﾃｽﾄ''') r;
+RESET ROLE;
+DROP TABLE estdocs;
+DROP ROLE shinjp_est_reader;

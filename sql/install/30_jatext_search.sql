@@ -25,14 +25,27 @@ CREATE FUNCTION shinjp.ja_match(document text, query text) RETURNS boolean
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION shinjp.ja_match(text, text) IS 'true when the document matches the query-builder query (operator &@~); see ja_query';
 
+-- Selectivity from the column's statistics (its most common values and histogram, searched as
+-- LIKE's estimator searches them), so the planner sees that &@ 'い' keeps most rows and &@ '京都'
+-- few; a constant guess would send it to this index for a needle in every row.
+CREATE FUNCTION shinjp.ja_contains_sel(internal, oid, internal, integer) RETURNS float8
+	AS 'MODULE_PATHNAME', 'shinjp_ja_contains_sel'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.ja_contains_sel(internal, oid, internal, integer) IS 'restriction selectivity of &@ from column statistics (normalised sample cached per backend)';
+
+CREATE FUNCTION shinjp.ja_match_sel(internal, oid, internal, integer) RETURNS float8
+	AS 'MODULE_PATHNAME', 'shinjp_ja_match_sel'
+	LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION shinjp.ja_match_sel(internal, oid, internal, integer) IS 'restriction selectivity of &@~ from column statistics (normalised sample cached per backend)';
+
 CREATE OPERATOR shinjp.&@ (
 	LEFTARG = text, RIGHTARG = text, FUNCTION = shinjp.ja_contains,
-	RESTRICT = pg_catalog.contsel, JOIN = pg_catalog.contjoinsel);
+	RESTRICT = shinjp.ja_contains_sel, JOIN = pg_catalog.matchingjoinsel);
 COMMENT ON OPERATOR shinjp.&@ (text, text) IS 'normalised substring: ja_normalize(left) contains ja_normalize(right); indexable with shinjp.ja_substring_ops';
 
 CREATE OPERATOR shinjp.&@~ (
 	LEFTARG = text, RIGHTARG = text, FUNCTION = shinjp.ja_match,
-	RESTRICT = pg_catalog.contsel, JOIN = pg_catalog.contjoinsel);
+	RESTRICT = shinjp.ja_match_sel, JOIN = pg_catalog.matchingjoinsel);
 COMMENT ON OPERATOR shinjp.&@~ (text, text) IS 'search query (words, OR, -negation, "phrases", romaji, missing ー) over normalised text; indexable with shinjp.ja_substring_ops';
 
 CREATE FUNCTION shinjp.ja_highlight(document text, query text, start_sel text DEFAULT '<b>', stop_sel text DEFAULT '</b>')
