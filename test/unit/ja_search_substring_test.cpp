@@ -202,6 +202,11 @@ TEST(JaSubstring, RawShortcut)
 {
 	EXPECT_TRUE(SearchQuery::Literal("ていま").MatchesRaw("知っています"));
 	EXPECT_TRUE(SearchQuery::Literal("ていま").MatchesRaw("テイマ"));         // katakana folds one for one
+	EXPECT_TRUE(SearchQuery::Literal("ていま").MatchesRaw("ていますか"));     // at the start
+	EXPECT_TRUE(SearchQuery::Literal("ていま").MatchesRaw("てていていま"));   // after partial matches
+	EXPECT_TRUE(SearchQuery::Literal("ま").MatchesRaw("ままま"));
+	EXPECT_FALSE(SearchQuery::Literal("ていま").MatchesRaw("ていい"));
+	EXPECT_FALSE(SearchQuery::Literal("ていま").MatchesRaw("いま"));          // shorter than the needle
 	EXPECT_TRUE(SearchQuery::Literal("サービス").MatchesRaw("新しいサービスです"));
 	EXPECT_TRUE(SearchQuery::Literal("東京たわー").MatchesRaw("東京タワー"));
 	EXPECT_FALSE(SearchQuery::Literal("ていま").MatchesRaw("テいマ"));        // mixed scripts: needs normalising
