@@ -2086,7 +2086,7 @@ CompileExtremeScan(const CachedView *v)
 		ErrorData *ed = CopyErrorData();
 		FlushErrorState();
 		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(old);
+		MemoryContextSwitchTo(old); /* the rollback left us in the parent's transaction context */
 		CurrentResourceOwner = owner;
 		/* a cancel or shutdown is for the statement, not for this optimisation */
 		if (ed->sqlerrcode == ERRCODE_QUERY_CANCELED || ed->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)

@@ -82,14 +82,19 @@ ReadSample(HeapTuple stats, ColumnSample *sample)
 	}
 }
 
-/* The cached sample of this statistics row version, read and cached if missing; null if uncacheable. */
+/*
+ * The normalised sample of this statistics row version: the cached one, else read once and cached,
+ * else (too large to keep, or a row without a stable identity) read into *scratch.
+ */
 const ColumnSample *
-CachedColumnSample(const VariableStatData &vardata)
+SampleOf(const VariableStatData &vardata, ColumnSample *scratch)
 {
-	/* only syscache rows have a stable identity (extended-statistics rows are built per call) */
-	if (vardata.freefunc != ReleaseSysCache)
-		return nullptr;
 	HeapTuple stats = vardata.statsTuple;
+	/* only syscache rows have a stable identity (extended-statistics rows are built per call) */
+	if (vardata.freefunc != ReleaseSysCache) {
+		ReadSample(stats, scratch);
+		return scratch;
+	}
 	auto *form = reinterpret_cast<Form_pg_statistic>(GETSTRUCT(stats));
 	SampleKey key{form->starelid, form->staattnum, form->stainherit, HeapTupleHeaderGetRawXmin(stats->t_data),
 	              ItemPointerGetBlockNumber(&stats->t_self), ItemPointerGetOffsetNumber(&stats->t_self)};
@@ -102,10 +107,9 @@ CachedColumnSample(const VariableStatData &vardata)
 		if (c.key.SameColumn(key))
 			slot = &c; /* an older ANALYZE of this column: replace it */
 	}
-	ColumnSample sample;
-	ReadSample(stats, &sample);
-	if (sample.Size() > kMaxCachedCodePoints)
-		return nullptr;
+	ReadSample(stats, scratch);
+	if (scratch->Size() > kMaxCachedCodePoints)
+		return scratch;
 	if (slot == nullptr) {
 		if (g_samples->size() < kMaxCachedSamples) {
 			g_samples->emplace_back();
@@ -116,7 +120,7 @@ CachedColumnSample(const VariableStatData &vardata)
 		}
 	}
 	slot->key = key;
-	slot->sample = std::move(sample);
+	slot->sample = std::move(*scratch);
 	return &slot->sample;
 }
 
@@ -139,15 +143,12 @@ EstimateFromStats(VariableStatData &vardata, Node *other, bool varonleft, Oid op
 	auto *t = reinterpret_cast<struct varlena *>(DatumGetPointer(c->constvalue));
 	if (VARATT_IS_EXTERNAL(t) || VARATT_IS_COMPRESSED(t))
 		t = Call([&] { return pg_detoast_datum_packed(t); });
-	std::string_view text(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	std::string_view text = VarlenaView(PointerGetDatum(t));
 	SearchQuery q = literal ? SearchQuery::Literal(text) : SearchQuery::Parse(text);
 
 	double null_frac = reinterpret_cast<Form_pg_statistic>(GETSTRUCT(vardata.statsTuple))->stanullfrac;
-	if (const ColumnSample *cached = CachedColumnSample(vardata))
-		return shinjp::ts::EstimateSelectivity(q, *cached, null_frac, DEFAULT_MATCHING_SEL);
-	ColumnSample sample;
-	ReadSample(vardata.statsTuple, &sample);
-	return shinjp::ts::EstimateSelectivity(q, sample, null_frac, DEFAULT_MATCHING_SEL);
+	ColumnSample scratch;
+	return shinjp::ts::EstimateSelectivity(q, *SampleOf(vardata, &scratch), null_frac, DEFAULT_MATCHING_SEL);
 }
 
 /* restrict(planner info, operator, arguments, varRelid) */
