@@ -126,31 +126,5 @@ DROP PUBLICATION fastpath_pub;
 :check
 
 SELECT shinjp.ivm_drop('daily'), shinjp.ivm_drop('tags');
-
--- a full recompute loads the view table's pages to 60%, so that each page takes several HOT
--- versions of its group rows before PostgreSQL prunes it, and leaves fillfactor 75 for the rows
--- of later groups; a fillfactor the owner chose is used as it is
-CREATE TABLE fill_src AS SELECT g AS k, g % 7 AS v FROM generate_series(1, 3000) g;
-SELECT shinjp.ivm_create('fill_view', 'SELECT k, count(*) AS n, sum(v) AS s FROM fill_src GROUP BY k');
-CREATE TABLE fill60 (LIKE fill_view) WITH (fillfactor = 60);
-INSERT INTO fill60 SELECT * FROM fill_view;
-CREATE TABLE fill75 (LIKE fill_view) WITH (fillfactor = 75);
-INSERT INTO fill75 SELECT * FROM fill_view;
-SELECT pg_relation_size('fill_view') = pg_relation_size('fill60') AS loaded_to_60,
-       pg_relation_size('fill_view') > pg_relation_size('fill75') AS below_75, reloptions
-FROM pg_class WHERE oid = 'fill_view'::regclass;
-SELECT shinjp.ivm_refresh('fill_view');
-SELECT pg_relation_size('fill_view') = pg_relation_size('fill60') AS loaded_to_60, reloptions
-FROM pg_class WHERE oid = 'fill_view'::regclass;
--- TRUNCATE of the base table recomputes from inside its trigger, with the same steps
-TRUNCATE fill_src;
-SELECT (SELECT count(*) FROM fill_view) AS rows, reloptions FROM pg_class WHERE oid = 'fill_view'::regclass;
-INSERT INTO fill_src SELECT g, g % 7 FROM generate_series(1, 3000) g;
-ALTER TABLE fill_view SET (fillfactor = 100);
-SELECT shinjp.ivm_refresh('fill_view');
-SELECT pg_relation_size('fill_view') < pg_relation_size('fill75') AS owner_fill_kept, reloptions
-FROM pg_class WHERE oid = 'fill_view'::regclass;
-SELECT count(*) AS differences FROM shinjp.ivm_verify('fill_view');
-SELECT shinjp.ivm_drop('fill_view');
 DROP SCHEMA fastpath CASCADE;
 RESET search_path;

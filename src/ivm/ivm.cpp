@@ -36,7 +36,6 @@
 
 extern "C" {
 #include "access/htup_details.h"
-#include "access/relation.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
@@ -1827,35 +1826,15 @@ PushMaintenancePath()
 	return nest;
 }
 
-/*
- * The view table's fillfactor, and the fill a full recompute loads its pages to.  PostgreSQL
- * prunes a heap page on every read once its free space is under the fillfactor's reserve
- * (heap_page_prune_opt).  A page loaded exactly to fillfactor crosses that line with the first HOT
- * update of a group row and is then pruned, with a WAL record, at nearly every later update.
- * Loaded to 60%, a page takes about ten versions of its group rows before one prune clears them
- * all; rows that later groups insert fill pages to 75% as usual.
- */
-constexpr int kViewFillFactor = 75;
-constexpr int kViewLoadFill = 60;
-
 /* Full recompute of one view (TRUNCATE of a base table, ivm_refresh). Returns rows. */
 uint64
-Recompute(Oid view, const char *view_name, const char *full_sql)
+Recompute(const char *view_name, const char *full_sql)
 {
 	if (SPI_execute(psprintf("TRUNCATE %s", view_name), false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "SPI failed truncating %s", view_name);
-	/* TRUNCATE holds the table in ACCESS EXCLUSIVE mode: its options cannot change under us */
-	Relation rel = relation_open(view, NoLock);
-	bool loose = RelationGetFillFactor(rel, HEAP_DEFAULT_FILLFACTOR) == kViewFillFactor; /* not when the owner chose one */
-	relation_close(rel, NoLock);
-	if (loose && SPI_execute(psprintf("ALTER TABLE %s SET (fillfactor = %d)", view_name, kViewLoadFill), false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "SPI failed setting the load fill of %s", view_name);
 	if (SPI_execute(psprintf("INSERT INTO %s %s", view_name, full_sql), false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "SPI failed refreshing %s", view_name);
-	uint64 rows = SPI_processed;
-	if (loose && SPI_execute(psprintf("ALTER TABLE %s SET (fillfactor = %d)", view_name, kViewFillFactor), false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "SPI failed restoring the fillfactor of %s", view_name);
-	return rows;
+	return SPI_processed;
 }
 
 /*
@@ -1871,7 +1850,7 @@ RecomputeAsOwner(Oid view, const char *full_sql)
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(RelOwner(view), save_sec | SECURITY_RESTRICTED_OPERATION);
 	int nest = PushMaintenancePath();
-	uint64 rows = Recompute(view, QualifiedRelName(view), full_sql);
+	uint64 rows = Recompute(QualifiedRelName(view), full_sql);
 	AtEOXact_GUC(true, nest);
 	SetUserIdAndSecContext(save_user, save_sec);
 	return rows;
@@ -2411,8 +2390,7 @@ SHINJP_FUNCTION(shinjp_ivm_create)
 
 	char *full = FullSql(&def);
 	/* free space on each page keeps the per-statement group updates HOT (no index insert) */
-	if (SPI_execute(psprintf("CREATE TABLE %s WITH (fillfactor = %d) AS %s WITH NO DATA", target, kViewFillFactor, full), false, 0) !=
-	    SPI_OK_UTILITY)
+	if (SPI_execute(psprintf("CREATE TABLE %s WITH (fillfactor = 75) AS %s WITH NO DATA", target, full), false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "SPI failed creating %s", target);
 	Oid view = get_relname_relid(rv->relname, nsp);
 	if (!OidIsValid(view))
@@ -2861,7 +2839,7 @@ SHINJP_FUNCTION(shinjp_ivm_trigger)
 		ViewStats stats = {}, *st = &stats;
 		if (truncate) {
 			EnsureSearchPath(&env);
-			Recompute(v->view, v->view_name, v->full_sql);
+			Recompute(v->view_name, v->full_sql);
 			st->full_refreshes++;
 		} else if (v->nbase > 1 && HasPending(v->view)) {
 			EnsureSearchPath(&env);
