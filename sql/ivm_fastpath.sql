@@ -126,5 +126,22 @@ DROP PUBLICATION fastpath_pub;
 :check
 
 SELECT shinjp.ivm_drop('daily'), shinjp.ivm_drop('tags');
+
+-- the fast path prunes a view page only when the next version might not fit: 400 updates of one
+-- group row, each its own transaction, on a page filled to fillfactor stay HOT (no new page, no
+-- index entry) and exact
+CREATE TABLE hot_src (k int NOT NULL, v int NOT NULL);
+INSERT INTO hot_src SELECT g, g FROM generate_series(1, 500) g;
+SELECT shinjp.ivm_create('hot_view', 'SELECT k, count(*) AS n, sum(v) AS s FROM hot_src GROUP BY k');
+SELECT pg_relation_size('hot_view') AS bytes_before \gset
+\set ECHO none
+SELECT format('INSERT INTO hot_src VALUES (1, %s)', g) FROM generate_series(1, 400) g \gexec
+\set ECHO all
+SELECT pg_stat_force_next_flush();
+SELECT n_tup_upd, n_tup_hot_upd, pg_relation_size('hot_view') = :bytes_before AS same_pages
+FROM pg_stat_user_tables WHERE relid = 'hot_view'::regclass;
+SELECT n, s FROM hot_view WHERE k = 1;
+SELECT count(*) AS differences FROM shinjp.ivm_verify('hot_view');
+SELECT shinjp.ivm_drop('hot_view');
 DROP SCHEMA fastpath CASCADE;
 RESET search_path;

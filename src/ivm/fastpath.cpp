@@ -21,6 +21,7 @@
 
 extern "C" {
 #include "access/genam.h"
+#include "access/heapam.h"
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/tableam.h"
@@ -36,6 +37,7 @@ extern "C" {
 #include "parser/analyze.h"
 #include "parser/parser.h"
 #include "parser/parsetree.h"
+#include "storage/bufmgr.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
@@ -671,6 +673,50 @@ WriteGroup(FastPath *fp, Relation vrel, List *indexes, TupleTableSlot *cur, Tupl
 	return WRITE_DONE;
 }
 
+/*
+ * The group row the key index scan leads to, as index_getnext_slot() would find it, but pruning
+ * the heap page only when it is nearly full.  index_getnext_slot() prunes a page on every visit
+ * once its free space is under the fillfactor's reserve (heap_page_prune_opt), and a view table's
+ * pages sit at that line: filled to fillfactor by inserts, each HOT update of a group row pushes
+ * its page under it, so nearly every maintained statement pruned the page it was about to update
+ * (a cleanup lock, a visibility check of every tuple on the page and a WAL record).  Pruned only
+ * when the next version might not fit, a page takes its share of HOT versions first and one prune
+ * then clears them all.  (Readers of the view still prune as they always do.)
+ */
+bool
+FetchGroup(IndexScanDesc scan, Relation vrel, Snapshot snap, TupleTableSlot *slot)
+{
+	Assert(IsMVCCSnapshot(snap));
+	ItemPointer itid;
+	while ((itid = index_getnext_tid(scan, ForwardScanDirection)) != NULL) {
+		ItemPointerData tid = *itid;
+		Buffer buf = ReadBuffer(vrel, ItemPointerGetBlockNumber(&tid));
+		/* read without the lock, as heap_page_prune_opt() itself does: only a hint */
+		Page page = BufferGetPage(buf);
+		OffsetNumber nitems = PageGetMaxOffsetNumber(page);
+		Size used = BLCKSZ - SizeOfPageHeaderData - PageGetExactFreeSpace(page);
+		Size room = Max((Size) BLCKSZ / 20, nitems > 0 ? 2 * used / nitems : 0);
+		if (PageGetHeapFreeSpace(page) < room)
+			heap_page_prune_opt(vrel, buf);
+		LockBuffer(buf, BUFFER_LOCK_SHARE);
+		HeapTupleData tuple;
+		bool all_dead = false;
+		bool got = heap_hot_search_buffer(&tid, vrel, buf, snap, &tuple, &all_dead, true);
+		tuple.t_self = tid;
+		LockBuffer(buf, BUFFER_LOCK_UNLOCK);
+		if (got) {
+			slot->tts_tableOid = RelationGetRelid(vrel);
+			ExecStorePinnedBufferHeapTuple(&tuple, slot, buf); /* the slot takes our pin */
+			return true;
+		}
+		ReleaseBuffer(buf);
+		/* as index_getnext_slot(): a chain dead to everyone marks its index entry dead */
+		if (!scan->xactStartedInRecovery)
+			scan->kill_prior_tuple = all_dead;
+	}
+	return false;
+}
+
 /* Find the group row of the delta's keys and apply the SET list; false when the general path must. */
 bool
 ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted, int64 *recomputed, ItemPointer recompute,
@@ -709,7 +755,7 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
 	TupleTableSlot *cur = table_slot_create(vrel, NULL);
 	IndexScanDesc scan = index_beginscan(vrel, kix, snap, fp->nkeys, 0);
 	index_rescan(scan, sk, fp->nkeys, NULL, 0);
-	bool found = index_getnext_slot(scan, ForwardScanDirection, cur);
+	bool found = FetchGroup(scan, vrel, snap, cur);
 	ItemPointerData tid = cur->tts_tid;
 	index_endscan(scan);
 	bool done = false;
