@@ -686,7 +686,7 @@ WriteGroup(FastPath *fp, Relation vrel, List *indexes, TupleTableSlot *cur, Tupl
 bool
 FetchGroup(IndexScanDesc scan, Relation vrel, Snapshot snap, TupleTableSlot *slot)
 {
-	Assert(IsMVCCSnapshot(snap));
+	Assert(IsMVCCSnapshot(snap) && TTS_IS_BUFFERTUPLE(slot));
 	ItemPointer itid;
 	while ((itid = index_getnext_tid(scan, ForwardScanDirection)) != NULL) {
 		ItemPointerData tid = *itid;
@@ -699,14 +699,15 @@ FetchGroup(IndexScanDesc scan, Relation vrel, Snapshot snap, TupleTableSlot *slo
 		if (PageGetHeapFreeSpace(page) < room)
 			heap_page_prune_opt(vrel, buf);
 		LockBuffer(buf, BUFFER_LOCK_SHARE);
-		HeapTupleData tuple;
+		/* the slot keeps a pointer to the tuple header it is given: use the one it owns */
+		HeapTuple tuple = &((BufferHeapTupleTableSlot *) slot)->base.tupdata;
 		bool all_dead = false;
-		bool got = heap_hot_search_buffer(&tid, vrel, buf, snap, &tuple, &all_dead, true);
-		tuple.t_self = tid;
+		bool got = heap_hot_search_buffer(&tid, vrel, buf, snap, tuple, &all_dead, true);
+		tuple->t_self = tid;
 		LockBuffer(buf, BUFFER_LOCK_UNLOCK);
 		if (got) {
 			slot->tts_tableOid = RelationGetRelid(vrel);
-			ExecStorePinnedBufferHeapTuple(&tuple, slot, buf); /* the slot takes our pin */
+			ExecStorePinnedBufferHeapTuple(tuple, slot, buf); /* the slot takes our pin */
 			return true;
 		}
 		ReleaseBuffer(buf);
