@@ -27,6 +27,7 @@ extern "C" {
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/index.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_proc.h"
 #include "executor/executor.h"
@@ -724,7 +725,9 @@ ApplyToGroup(FastPath *fp, TupleTableSlot *delta, int64 *changed, int64 *deleted
              void (*before_spi)(void *), void *before_spi_arg)
 {
 	Relation vrel = table_open(fp->view, RowExclusiveLock);
+	/* FetchGroup reads heap pages itself: a view table of another access method takes the general path */
 	if (vrel->trigdesc != NULL || vrel->rd_rel->relforcerowsecurity || vrel->rd_rel->relkind != RELKIND_RELATION ||
+	    vrel->rd_rel->relam != HEAP_TABLE_AM_OID ||
 	    (vrel->rd_att->constr != NULL && vrel->rd_att->constr->num_check > 0) || !equalTupleDescs(RelationGetDescr(vrel), fp->view_desc)) {
 		table_close(vrel, RowExclusiveLock);
 		return false;
