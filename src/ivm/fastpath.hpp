@@ -10,7 +10,8 @@
  * else by a prepared SELECT of the same expressions as the general path's recompute statement,
  * so the row is written once).  Whenever a case is not
  * the plain one (the group does not exist yet, a concurrent writer deleted the group, a key moved,
- * NULL keys, the view table has triggers, checks, forced RLS or expression indexes), it writes
+ * NULL keys, the view table has triggers, checks, forced RLS, expression indexes or a table
+ * access method other than heap, whose pages the lookup reads itself), it writes
  * nothing and the caller runs the general path: the results are those of the same SQL, evaluated
  * by the same functions.
  *
